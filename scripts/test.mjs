@@ -1,4 +1,4 @@
-// `pnpm test`: every package's suite through turbo, then one closing line for the whole repo
+// `pnpm test`: every package's suite through turbo, the pack check, then one closing line for the repo
 // ("N passed, N failed, N skipped"), summed from the JSON each vitest run leaves behind.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -25,5 +25,12 @@ for (const group of ['packages', 'apps']) {
     skipped += result.numPendingTests + result.numTodoTests;
   }
 }
+// Then what a user of the published packages gets: pack, install with npm, import from plain node.
+const pack = spawnSync('node', [join(root, 'scripts', 'check-pack.mjs')], { cwd: root, encoding: 'utf8' });
+process.stdout.write(pack.stdout + pack.stderr);
+const packCounts = /pack: (\d+) passed, (\d+) failed/.exec(pack.stdout);
+passed += Number(packCounts?.[1] ?? 0);
+failed += Number(packCounts?.[2] ?? 1);
+
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(turbo.status ?? 1);
+process.exit(turbo.status || pack.status || (failed ? 1 : 0));

@@ -1,9 +1,2 @@
-import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    passWithNoTests: true,
-    testTimeout: 20_000,
-  },
-});
+// Shared settings: ../../vitest.shared.ts.
+export { default } from '../../vitest.shared.ts';

@@ -1,0 +1,79 @@
+import type { RtoOptions } from './rto.js';
+
+/** Association states (RFC 9260 §4). */
+export type AssociationState =
+  | 'closed'
+  | 'cookie-wait'
+  | 'cookie-echoed'
+  | 'established'
+  | 'shutdown-pending'
+  | 'shutdown-sent'
+  | 'shutdown-received'
+  | 'shutdown-ack-sent';
+
+/** What the association tells its user. Every callback is optional except `onMessage`. */
+export interface AssociationHandler {
+  /** A complete user message. `data` is owned by the receiver. */
+  onMessage(streamIdentifier: number, ppid: number, data: Uint8Array, unordered: boolean): void;
+  /** The state changed. */
+  onStateChange?(state: AssociationState): void;
+  /** The association ended by ABORT (either side), failure or timeout; `reason` says which. */
+  onClose?(reason: string): void;
+  /** A stream's buffered amount fell to or below its threshold. */
+  onBufferedAmountLow?(streamIdentifier: number): void;
+  /** The peer reset these of its outgoing streams (our inbound; RFC 6525). */
+  onIncomingStreamsReset?(streams: number[]): void;
+  /** Our reset of these outgoing streams completed. */
+  onOutgoingStreamsReset?(streams: number[]): void;
+}
+
+/** Options of an {@link Association}; all but `handler` have WebRTC defaults. */
+export interface AssociationOptions {
+  handler: AssociationHandler;
+  /** Our SCTP port (a=sctp-port, RFC 8841); default 5000. */
+  localPort?: number;
+  /** The peer's SCTP port; default 5000. */
+  remotePort?: number;
+  /** Largest SCTP packet, bytes; default 1200 as WebRTC stacks use. */
+  mtu?: number;
+  /**
+   * Receive buffer, advertised as a_rwnd; default 2 MiB. It must exceed the largest message; larger
+   * windows overrun the kernel's UDP buffers at loopback speed (see README).
+   */
+  receiveBufferSize?: number;
+  /** Outbound and inbound stream counts we offer; default 65535. */
+  streams?: number;
+  rto?: RtoOptions;
+  /** Delayed SACK timer, ms (RFC 9260 §6.2: at most 500); default 200. */
+  delayedAckTime?: number;
+  /** HEARTBEAT interval, ms; default 30000. */
+  heartbeatInterval?: number;
+  /** Association.Max.Retrans; default 10. */
+  maxRetransmissions?: number;
+  /** Max.Init.Retransmits; default 8. */
+  maxInitRetransmits?: number;
+  /** Valid.Cookie.Life, ms; default 60000. */
+  cookieLifetime?: number;
+  /**
+   * Max.Burst (RFC 9260 §6.1, §16): packets with new DATA that may go out in reply to one received
+   * packet or timer beyond those its SACK acknowledged; default 4. Bounds bursts that would overrun
+   * socket buffers.
+   */
+  maxBurst?: number;
+  /** Source of randomness (tags, initial TSN, cookie key); default crypto.getRandomValues. */
+  random?: (bytes: Uint8Array) => void;
+}
+
+/** Counters for stats and tests. */
+export interface AssociationStats {
+  packetsReceived: number;
+  packetsSent: number;
+  /** Packets dropped: malformed, bad CRC, wrong verification tag, out of the blue. */
+  packetsDropped: number;
+  /** DATA chunks dropped for lack of buffer. */
+  dataDropped: number;
+  retransmissions: number;
+  fastRetransmits: number;
+  t3Expiries: number;
+  forwardTsnSent: number;
+}

@@ -1,0 +1,143 @@
+import { RetransmissionBuffer } from './retransmission.js';
+import type { RtxParameters } from './retransmission.js';
+import { SenderReportGenerator } from './sender-report.js';
+import { roundTripTimeMs } from './receiver-statistics.js';
+import { serializeRtpPacket } from './rtp-packet.js';
+import type { RtpHeaderExtension } from './rtp-packet.js';
+import { serializeRtcp } from './rtcp-packet.js';
+import type { RtcpPacket } from './rtcp-packet.js';
+import { serializeTransportWideSequenceNumber } from './header-extensions.js';
+import type { SendSideBandwidthEstimator } from './send-side-bwe.js';
+import type { RtpPacketizer } from './codec.js';
+
+/** Transport-wide congestion control shared by the streams of one transport (BUNDLE group). */
+export interface TransportCc {
+  /** Negotiated `a=extmap` id of the transport-wide-cc extension. */
+  extensionId: number;
+  /** The estimator fed with every packet sent and every feedback received. */
+  estimator: SendSideBandwidthEstimator;
+  /** The next transport-wide sequence number; shared, so streams take turns. */
+  sequence: { next: number };
+}
+
+/** Options of {@link RtpSendStream}. */
+export interface RtpSendStreamOptions {
+  ssrc: number;
+  payloadType: number;
+  clockRate: number;
+  packetizer: RtpPacketizer;
+  /** CNAME for SDES in sender reports. */
+  cname: string;
+  /** Answer NACKs over this RTX stream; without it, resend the original packets. */
+  rtx?: RtxParameters;
+  /** Extensions sent on every packet, e.g. mid (values as bytes). */
+  extensions?: RtpHeaderExtension[];
+  transportCc?: TransportCc;
+  /** Packets kept for retransmission, a power of two. Default 1024. */
+  historySize?: number;
+  /** First sequence number. Default random. */
+  initialSequenceNumber?: number;
+}
+
+/** What the sender should do after RTCP arrived. */
+export interface RtcpReaction {
+  /** Retransmissions to send now. */
+  retransmissions: Uint8Array[];
+  /** PLI or FIR asked for a keyframe: the encoder should make one. */
+  keyframeRequested: boolean;
+}
+
+/**
+ * The sending side of one RTP stream, sans-IO: packetizes frames into datagrams (with the
+ * transport-wide sequence number when negotiated), keeps them for NACKs, answers NACK over RTX,
+ * reports PLI/FIR, tracks round-trip time from report blocks, and builds SR + SDES.
+ */
+export class RtpSendStream {
+  private readonly history: RetransmissionBuffer;
+  private readonly sr: SenderReportGenerator;
+  private sequenceNumber: number;
+  /** Latest round-trip time from a report block about this stream, ms. */
+  rttMs: number | undefined;
+  /** Counters. */
+  readonly stats = { packetsSent: 0, bytesSent: 0, framesSent: 0, nacksReceived: 0, retransmissions: 0, keyframeRequests: 0 };
+
+  constructor(private readonly options: RtpSendStreamOptions) {
+    this.history = new RetransmissionBuffer(options.historySize ?? 1024, options.rtx, Math.floor(Math.random() * 0x10000));
+    this.sr = new SenderReportGenerator(options.ssrc, options.clockRate);
+    this.sequenceNumber = (options.initialSequenceNumber ?? Math.floor(Math.random() * 0x10000)) & 0xffff;
+  }
+
+  /** Datagrams carrying one encoded frame; `unixMs` is the wall clock (for SR), `nowMs` the monotonic clock. */
+  sendFrame(frame: Uint8Array, rtpTimestamp: number, nowMs: number, unixMs = nowMs): Uint8Array[] {
+    const payloads = this.options.packetizer.packetize(frame);
+    const tcc = this.options.transportCc;
+    const out: Uint8Array[] = new Array(payloads.length);
+    for (let i = 0; i < payloads.length; i++) {
+      const extensions = this.options.extensions ? [...this.options.extensions] : [];
+      let tseq = -1;
+      if (tcc) {
+        tseq = tcc.sequence.next;
+        tcc.sequence.next = (tseq + 1) & 0xffff;
+        extensions.push({ id: tcc.extensionId, value: serializeTransportWideSequenceNumber(tseq) });
+      }
+      const bytes = serializeRtpPacket({
+        marker: i === payloads.length - 1, payloadType: this.options.payloadType, sequenceNumber: this.sequenceNumber,
+        timestamp: rtpTimestamp >>> 0, ssrc: this.options.ssrc, csrcs: [], extensions, payload: payloads[i]!, paddingSize: 0,
+      });
+      this.sequenceNumber = (this.sequenceNumber + 1) & 0xffff;
+      this.history.store(bytes);
+      if (tcc) tcc.estimator.onPacketSent(tseq, bytes.length, nowMs);
+      this.sr.onPacketSent(rtpTimestamp >>> 0, payloads[i]!.length, unixMs);
+      this.stats.packetsSent++;
+      this.stats.bytesSent += bytes.length;
+      out[i] = bytes;
+    }
+    this.stats.framesSent++;
+    return out;
+  }
+
+  /** React to RTCP from the receiver, arrived at `unixMs` (wall clock, for RTT) and `nowMs`. */
+  receiveRtcp(packets: RtcpPacket[], nowMs: number, unixMs = nowMs): RtcpReaction {
+    const reaction: RtcpReaction = { retransmissions: [], keyframeRequested: false };
+    const ssrc = this.options.ssrc;
+    for (const p of packets) {
+      switch (p.type) {
+        case 'nack':
+          if (p.mediaSsrc !== ssrc) break;
+          this.stats.nacksReceived++;
+          for (const r of this.history.answer(p.lost)) reaction.retransmissions.push(r);
+          break;
+        case 'pli':
+          if (p.mediaSsrc === ssrc) reaction.keyframeRequested = true;
+          break;
+        case 'fir':
+          if (p.entries.some((e) => e.ssrc === ssrc)) reaction.keyframeRequested = true;
+          break;
+        case 'rr':
+        case 'sr':
+          for (const b of p.reports) {
+            if (b.ssrc !== ssrc) continue;
+            const rtt = roundTripTimeMs(b, unixMs);
+            if (rtt !== undefined) this.rttMs = rtt;
+          }
+          break;
+        case 'twcc':
+          this.options.transportCc?.estimator.onTransportFeedback(p, nowMs);
+          break;
+        default:
+          break;
+      }
+    }
+    this.stats.retransmissions += reaction.retransmissions.length;
+    if (reaction.keyframeRequested) this.stats.keyframeRequests++;
+    return reaction;
+  }
+
+  /** An SR with an SDES CNAME, as one compound datagram (RFC 3550 §6.1), at wall-clock `unixMs`. */
+  senderReport(unixMs: number): Uint8Array {
+    return serializeRtcp([
+      this.sr.senderReport(unixMs),
+      { type: 'sdes', chunks: [{ source: this.options.ssrc, items: [{ type: 1, text: this.options.cname }] }] },
+    ]);
+  }
+}

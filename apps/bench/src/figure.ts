@@ -6,8 +6,8 @@ export interface BenchRow {
   unit: string;
   /** Whether a larger number is better (throughput) or a smaller one (latency, memory). */
   higherIsBetter: boolean;
-  /** Our stack's figure. */
-  ours: number;
+  /** Our stack's figure; undefined where ours cannot run yet (shown as '–'). */
+  ours: number | undefined;
   /** The anchors' figures by name ("werift", "libwebrtc", "libsrtp", …); absent where one has none. */
   anchors: Record<string, number | undefined>;
 }

@@ -2,38 +2,36 @@
 import { readdir, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chart, formatNumber, ratio } from './chart.js';
 import type { BenchRow, Figure } from './figure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 
 async function main(): Promise<void> {
   const files = (await readdir(join(here, 'figures'))).filter((f) => f.endsWith('.js')).sort();
   const rows: BenchRow[] = [];
   for (const file of files) {
-    if (only && !file.startsWith(only)) continue;
+    if (only && !only.some((prefix) => file.startsWith(prefix))) continue;
     const figure = (await import(pathToFileURL(join(here, 'figures', file)).href)).default as Figure;
     process.stderr.write(`bench: ${file} …\n`);
+    const start = performance.now();
     rows.push(...(await figure({ quick })));
+    process.stderr.write(`bench: ${file} took ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
   }
   const anchorNames = [...new Set(rows.flatMap((r) => Object.keys(r.anchors)))];
   console.log(formatTable(rows, anchorNames));
   const outDir = join(here, '..', 'out');
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), quick, rows }, null, 2));
+  const date = new Date().toISOString();
+  await writeFile(join(outDir, 'results.json'), JSON.stringify({ date, quick, rows }, null, 2));
+  await writeFile(join(outDir, 'results.svg'), chart(rows, anchorNames, `${date}${quick ? ' (quick)' : ''}`));
 }
 
-/** Ratio ours/theirs, oriented so that above 1 always means we are better. */
 function advantage(row: BenchRow, theirs: number | undefined): string {
-  if (theirs === undefined || theirs === 0 || row.ours === 0) return '–';
-  const ratio = row.higherIsBetter ? row.ours / theirs : theirs / row.ours;
-  return `${ratio.toFixed(2)}×`;
-}
-
-function formatNumber(n: number | undefined): string {
-  if (n === undefined) return '–';
-  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3);
+  const r = ratio(row, theirs);
+  return r === undefined ? '–' : `${r.toFixed(2)}×`;
 }
 
 function formatTable(rows: BenchRow[], anchors: string[]): string {

@@ -1,0 +1,34 @@
+// Ours: @x/peerconnection's W3C RTCPeerConnection, made by a PeerConnectionFactory whose ICE
+// gathers on 127.0.0.1 only.
+//
+// Loaded by path when apps/bench does not depend on @x/peerconnection (yet), so the bench builds
+// and runs before the package lands; once it is a dependency, the package import is used.
+import type { Stack } from './stack.js';
+import { connectW3C, wrapW3CChannel, type StandardChannel, type W3CPeer } from './w3c.js';
+
+interface PeerConnectionModule {
+  PeerConnectionFactory: new (dependencies: object) => { createPeerConnection(configuration: object): W3CPeer };
+}
+
+async function importPeerConnection(): Promise<PeerConnectionModule> {
+  const name = '@x/peerconnection';
+  try {
+    return (await import(name)) as PeerConnectionModule;
+  } catch {
+    // apps/bench/dist/peers/ours.js → packages/peerconnection/dist/index.js
+    return (await import(new URL('../../../../packages/peerconnection/dist/index.js', import.meta.url).href)) as PeerConnectionModule;
+  }
+}
+
+export default async function load(): Promise<Stack> {
+  const { PeerConnectionFactory } = await importPeerConnection();
+  if (typeof PeerConnectionFactory !== 'function') throw new Error('@x/peerconnection exports no PeerConnectionFactory yet');
+  const factory = new PeerConnectionFactory({
+    ice: { includeLoopback: true, ipv6: false, ipFilter: (address: string) => address === '127.0.0.1' },
+  });
+  return {
+    name: 'ours',
+    connect: (options) => connectW3C<StandardChannel>(() => factory.createPeerConnection({}), wrapW3CChannel, options),
+    dispose: async () => undefined,
+  };
+}

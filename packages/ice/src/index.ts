@@ -1,2 +1,72 @@
-// Not built yet: see README.md.
-export {};
+export { IceError, type IceErrorCode } from './errors.js';
+export {
+  addressFamily,
+  addressKey,
+  sameAddress,
+  ipToBytes,
+  bytesToIp,
+  canonicalIpv6,
+  type TransportAddress,
+} from './transport-address.js';
+export {
+  TYPE_PREFERENCE,
+  RTP_COMPONENT,
+  localPreference,
+  candidatePriority,
+  computeFoundation,
+  canPair,
+  type Candidate,
+  type CandidateType,
+  type LocalCandidate,
+} from './candidate.js';
+export { parseCandidate, formatCandidate } from './candidate-attribute.js';
+export { CandidatePair, pairPriority, type CandidatePairState } from './candidate-pair.js';
+export { Checklist, MAX_PAIRS } from './checklist.js';
+export { generateIceParameters, validateIceParameters, type IceParameters } from './ice-parameters.js';
+export { IceAgent } from './ice-agent.js';
+export type {
+  IceAgentEvent,
+  IceAgentOptions,
+  IceAgentStats,
+  IceConnectionState,
+  IceGatheringState,
+  Transmit,
+} from './ice-agent-types.js';
+export {
+  encodeCheckRequest,
+  encodeCheckSuccess,
+  encodeCheckError,
+  encodeServerBindingRequest,
+  type CheckRequest,
+} from './connectivity-check.js';
+export {
+  IceTransport,
+  type IceTransportOptions,
+  type IceTransportStats,
+  type DatagramTransport,
+  type MdnsResolver,
+} from './ice-transport.js';
+export { hostAddresses, type HostAddress, type HostAddressFilter } from './host-addresses.js';
+export { parseIceServerUrl, type IceServer, type IceServerUrl } from './ice-server.js';
+export { bindUdpSocket } from './udp-socket.js';
+export { type MdnsRegistrar } from './ice-transport.js';
+export {
+  decodeDnsMessage,
+  encodeDnsMessage,
+  DNS_TYPE,
+  DNS_CLASS_IN,
+  type DnsMessage,
+  type DnsQuestion,
+  type DnsRecord,
+} from './dns-message.js';
+export {
+  MdnsResponder,
+  MulticastMdns,
+  encodeMdnsQuery,
+  mdnsAnswerFor,
+  generateMdnsName,
+  isMdnsName,
+  MDNS_GROUP_V4,
+  MDNS_PORT,
+  type MulticastMdnsOptions,
+} from './mdns.js';

@@ -1,0 +1,90 @@
+import { crc32 } from '@x/stun';
+import { IceError } from './errors.js';
+import { addressFamily, type TransportAddress } from './transport-address.js';
+
+/** Candidate types of RFC 8445 §5.1.1. */
+export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+
+/** Recommended type preferences (RFC 8445 §5.1.2.2). */
+export const TYPE_PREFERENCE: Readonly<Record<CandidateType, number>> = {
+  host: 126,
+  prflx: 110,
+  srflx: 100,
+  relay: 0,
+};
+
+/** The component WebRTC uses (RTP with rtcp-mux). */
+export const RTP_COMPONENT = 1;
+
+/** An ICE candidate as signalled (RFC 8445 §5.1, RFC 8839 §5.1 grammar). */
+export interface Candidate {
+  /** Up to 32 ice-chars; equal for candidates of like type, base and server (§5.1.1.3). */
+  readonly foundation: string;
+  /** Component ID, 1–256; 1 for WebRTC. */
+  readonly component: number;
+  /** Transport; only `udp` is supported for checks, others are parsed and ignored. */
+  readonly transport: string;
+  /** Priority, 1–2^32-1 (§5.1.2). */
+  readonly priority: number;
+  /** Connection address: an IP, or an mDNS `.local` name before resolution. */
+  readonly address: string;
+  /** Port. */
+  readonly port: number;
+  /** Candidate type. */
+  readonly type: CandidateType;
+  /** `raddr`, for srflx/prflx/relay. */
+  readonly relatedAddress?: string;
+  /** `rport`, for srflx/prflx/relay. */
+  readonly relatedPort?: number;
+  /** `tcptype` for TCP candidates (parsed only). */
+  readonly tcpType?: string;
+  /** Extension attributes (`generation 0`, `ufrag x`, `network-id 1` …) in order. */
+  readonly extensions?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** A candidate of this agent: it knows the socket it is sent from and its base. */
+export interface LocalCandidate extends Candidate {
+  /** Id of the socket (or TURN allocation) the candidate sends from. */
+  readonly socketId: number;
+  /** The base (§5.1.1.1): the host address of the socket, or the relayed address itself. */
+  readonly base: TransportAddress;
+}
+
+/**
+ * Local preference (§5.1.2.1, with RFC 8421 in mind): orders interfaces (lower index first) and
+ * prefers IPv6 over IPv4 on the same interface, keeping the value within 0–65535.
+ */
+export function localPreference(interfaceIndex: number, family: 4 | 6): number {
+  const idx = Math.max(0, Math.min(Math.floor(interfaceIndex), 63));
+  return 65535 - idx * 1024 - (family === 4 ? 512 : 0);
+}
+
+/**
+ * Candidate priority (RFC 8445 §5.1.2.1):
+ * `2^24 * type preference + 2^8 * local preference + (256 - component ID)`.
+ */
+export function candidatePriority(typePreference: number, localPref: number, component = RTP_COMPONENT): number {
+  if (typePreference < 0 || typePreference > 126 || localPref < 0 || localPref > 65535 || component < 1 || component > 256) {
+    throw new IceError('invalid-parameter', 'priority input out of range');
+  }
+  return typePreference * 0x1000000 + localPref * 0x100 + (256 - component);
+}
+
+/**
+ * Foundation (§5.1.1.3): equal for the same type, base IP, STUN/TURN server and transport.
+ * A short decimal digest of those, as libwebrtc does.
+ */
+export function computeFoundation(type: CandidateType, baseAddress: string, server?: string, transport = 'udp'): string {
+  const key = `${type}|${baseAddress}|${server ?? ''}|${transport}`;
+  return String(crc32(new TextEncoder().encode(key)));
+}
+
+/** Whether two candidates may be paired: same component and IP family (§6.1.2.2). */
+export function canPair(local: Candidate, remote: Candidate): boolean {
+  return (
+    local.component === remote.component &&
+    local.transport.toLowerCase() === remote.transport.toLowerCase() &&
+    addressFamily(local.address) !== 0 &&
+    addressFamily(local.address) === addressFamily(remote.address)
+  );
+}

@@ -1,0 +1,55 @@
+// The RTCIceTransportState of an agent (W3C webrtc-pc §5.6.4) from its checks and consent.
+import type { CandidatePair } from './candidate-pair.js';
+import type { IceConnectionState } from './ice-agent-types.js';
+
+/** What the state is computed from. */
+export interface ConnectionFacts {
+  readonly now: number;
+  readonly selected: CandidatePair | undefined;
+  /** Consent was lost on the selected pair (RFC 7675): final until a restart. */
+  readonly consentLost: boolean;
+  /** An ICE restart is under way; the old pair's consent is not judged meanwhile. */
+  readonly restarting: boolean;
+  readonly disconnectedTimeout: number;
+  readonly failedTimeout: number;
+  readonly gatheringComplete: boolean;
+  readonly remoteEndOfCandidates: boolean;
+  readonly remoteKnown: boolean;
+  readonly remoteCandidates: number;
+  readonly pairs: readonly CandidatePair[];
+  /** Since when every pair has failed (no pair selected), if they all have. */
+  readonly allFailedSince: number | undefined;
+  readonly previous: IceConnectionState;
+}
+
+/**
+ * The connection state, and whether consent is (now) lost: `disconnected` after
+ * `disconnectedTimeout` without a consent answer, `failed` at `failedTimeout`; `completed` once
+ * both sides finished gathering and checking; `failed` without a pair when every pair failed after
+ * end-of-candidates (or `failedTimeout` after the last one failed, when the peer never says it is
+ * done).
+ */
+export function connectionStateOf(f: ConnectionFacts): { state: IceConnectionState; consentLost: boolean } {
+  const sel = f.selected;
+  if (sel) {
+    let consentLost = f.consentLost;
+    if (!f.restarting && !consentLost) {
+      const silent = f.now - sel.lastConsentAt;
+      if (silent >= f.failedTimeout) consentLost = true;
+      else if (silent >= f.disconnectedTimeout) return { state: 'disconnected', consentLost };
+    }
+    if (consentLost) return { state: 'failed', consentLost };
+    const done =
+      f.gatheringComplete &&
+      f.remoteEndOfCandidates &&
+      !f.restarting &&
+      !f.pairs.some((p) => p.state === 'waiting' || p.state === 'frozen' || p.state === 'in-progress');
+    return { state: done ? 'completed' : 'connected', consentLost };
+  }
+  if (f.remoteCandidates === 0 || !f.remoteKnown) return { state: f.previous === 'new' ? 'new' : 'checking', consentLost: false };
+  if (f.allFailedSince !== undefined && f.gatheringComplete) {
+    // Without the peer's end-of-candidates, more may still come: wait `failedTimeout` for them.
+    if (f.remoteEndOfCandidates || f.now - f.allFailedSince >= f.failedTimeout) return { state: 'failed', consentLost: false };
+  }
+  return { state: 'checking', consentLost: false };
+}

@@ -1,0 +1,628 @@
+import { randomBytes } from 'node:crypto';
+import { RTP_COMPONENT, type Candidate, type LocalCandidate } from './candidate.js';
+import { hostCandidate, peerReflexivePriority, relayCandidate, serverReflexiveCandidate } from './local-candidate.js';
+import { handleCheckRequest, handleCheckResponse, integrityOk, type CheckHost } from './check-processing.js';
+import { TransactionTable, type Transaction, type TransactionInit } from './stun-transactions.js';
+import { CandidatePair } from './candidate-pair.js';
+import { Checklist, pairToNominate } from './checklist.js';
+import { connectionStateOf } from './connection-state.js';
+import { encodeCheckRequest, encodeServerBindingRequest } from './connectivity-check.js';
+import { IceError } from './errors.js';
+import {
+  newAgentStats,
+  resolveAgentOptions,
+  type ResolvedAgentOptions,
+  type IceAgentEvent,
+  type IceAgentOptions,
+  type IceAgentStats,
+  type IceConnectionState,
+  type IceGatheringState,
+  type Transmit,
+} from './ice-agent-types.js';
+import { generateIceParameters, validateIceParameters, type IceParameters } from './ice-parameters.js';
+import {
+  decodeMessage,
+  isStunMessage,
+  MappedAddress,
+  newTransactionId,
+  StunClass,
+  StunMethod,
+  XorMappedAddress,
+  type StunMessage,
+} from '@x/stun';
+import { addressFamily, addressKey, sameAddress, type TransportAddress } from './transport-address.js';
+
+
+/**
+ * A sans-IO ICE agent (RFC 8445) for one component, with trickle (RFC 8838) and consent
+ * freshness (RFC 7675). Feed it datagrams with `handleDatagram` and time with `handleTimeout`;
+ * take what it wants sent from `pollTransmit`, its next deadline from `pollTimeout` and its
+ * events from `pollEvent`. It owns no socket and no clock.
+ */
+export class IceAgent {
+  /** Counters of work done and packets dropped. */
+  readonly stats: IceAgentStats = newAgentStats();
+  /** The checklist (one component). */
+  readonly checklist = new Checklist();
+
+  private readonly opts: ResolvedAgentOptions;
+  private local: IceParameters;
+  private remote: IceParameters | undefined;
+  private controllingRole: boolean;
+  private readonly tieBreaker: bigint;
+  private readonly localCandidates: LocalCandidate[] = [];
+  private readonly baseBySocket = new Map<number, LocalCandidate>();
+  private readonly remoteCandidates = new Map<string, Candidate>();
+  private readonly extraValid: CandidatePair[] = [];
+  private readonly transactions: TransactionTable;
+  private readonly host: CheckHost;
+  private readonly transmits: Transmit[] = [];
+  private readonly events: IceAgentEvent[] = [];
+  private now = 0;
+  private nextCheckAt = 0;
+  private firstValidAt: number | undefined;
+  private allFailedSince: number | undefined;
+  private nominating: CandidatePair | undefined;
+  private nominationQueued: CandidatePair | undefined;
+  private selected: CandidatePair | undefined;
+  private restarting = false;
+  private consentLost = false;
+  private closed = false;
+  private localEndOfCandidates = false;
+  private remoteEndOfCandidates = false;
+  private gathering: IceGatheringState = 'new';
+  private connection: IceConnectionState = 'new';
+
+  constructor(options: IceAgentOptions) {
+    this.opts = resolveAgentOptions(options);
+    const lite = this.opts.lite;
+    const generated = generateIceParameters();
+    this.local = {
+      usernameFragment: options.usernameFragment ?? generated.usernameFragment,
+      password: options.password ?? generated.password,
+      iceLite: lite,
+    };
+    validateIceParameters(this.local);
+    this.controllingRole = lite ? false : options.controlling;
+    this.tieBreaker = options.tieBreaker ?? new DataView(randomBytes(8).buffer).getBigUint64(0);
+    this.transactions = new TransactionTable(this.opts.checkRto, this.opts.maxRto);
+    const agent = this;
+    this.host = {
+      get now() {
+        return agent.now;
+      },
+      lite,
+      get controlling() {
+        return agent.controllingRole;
+      },
+      tieBreaker: this.tieBreaker,
+      get local() {
+        return agent.local;
+      },
+      get remote() {
+        return agent.remote;
+      },
+      stats: this.stats,
+      checklist: this.checklist,
+      baseBySocket: this.baseBySocket,
+      remoteCandidates: this.remoteCandidates,
+      localCandidates: this.localCandidates,
+      extraValid: this.extraValid,
+      transmit: (t) => this.transmits.push(t),
+      setRole: (controlling) => this.setRole(controlling),
+      foundValid: () => {
+        this.firstValidAt ??= this.now;
+      },
+      nominated: (pair) => {
+        this.nominating = undefined;
+        this.select(pair);
+      },
+      nominate: (pair) => this.nominate(pair),
+      failed: (pair) => this.nominationFailed(pair),
+    };
+  }
+
+  /** This agent's ufrag, password and lite flag, for the SDP. */
+  get localParameters(): IceParameters {
+    return this.local;
+  }
+  /** The peer's parameters, once set. */
+  get remoteParameters(): IceParameters | undefined {
+    return this.remote;
+  }
+  /** True while controlling. */
+  get controlling(): boolean {
+    return this.controllingRole;
+  }
+  /** Current connection state. */
+  get connectionState(): IceConnectionState {
+    return this.connection;
+  }
+  /** Current gathering state. */
+  get gatheringState(): IceGatheringState {
+    return this.gathering;
+  }
+  /** The selected pair (RFC 8445 §8.1.1), if any. Kept across an ICE restart until replaced. */
+  get selectedPair(): CandidatePair | undefined {
+    return this.selected;
+  }
+  /** Whether application data may be sent on the selected pair (selected, consent not lost). */
+  get canSend(): boolean {
+    return this.selected !== undefined && !this.consentLost && !this.closed;
+  }
+  /** Local candidates, including learned peer-reflexive ones. */
+  getLocalCandidates(): readonly LocalCandidate[] {
+    return this.localCandidates;
+  }
+  /** Remote candidates, including learned peer-reflexive ones. */
+  getRemoteCandidates(): Candidate[] {
+    return [...this.remoteCandidates.values()];
+  }
+
+  /** STUN servers (IP addresses) asked for server-reflexive candidates of host candidates added later. */
+  setStunServers(servers: readonly TransportAddress[]): void {
+    this.opts.stunServers = [...servers];
+  }
+
+  /** Sets the peer's ufrag and password (and ICE-lite). Checks can start. */
+  setRemoteParameters(p: IceParameters, now = this.now): void {
+    this.tick(now);
+    validateIceParameters(p);
+    if (this.remote && this.remote.usernameFragment !== p.usernameFragment && !this.restarting) {
+      // The peer restarted first; a restart is mutual (RFC 8445 §9).
+      throw new IceError('invalid-state', 'remote credentials changed without restart()');
+    }
+    this.remote = { ...p };
+    if (p.iceLite && !this.opts.lite && !this.controllingRole) this.setRole(true);
+    this.updateState();
+  }
+
+  /**
+   * Adds a host candidate on a socket this agent may send from. `interfaceIndex` orders
+   * interfaces in the local preference. Gathering to each STUN server of its family starts.
+   */
+  addHostCandidate(socketId: number, address: TransportAddress, interfaceIndex = 0, now = this.now): LocalCandidate {
+    this.tick(now);
+    const candidate = hostCandidate(socketId, address, interfaceIndex);
+    const family = addressFamily(address.address);
+    this.addLocal(candidate);
+    for (const server of this.opts.stunServers) {
+      if (addressFamily(server.address) !== family) continue;
+      const transactionId = newTransactionId();
+      this.startTransaction(transactionId, {
+        kind: 'gather',
+        data: encodeServerBindingRequest(transactionId),
+        socketId,
+        destination: server,
+        maxSends: 5,
+        gatherBase: candidate,
+      });
+    }
+    return candidate;
+  }
+
+  /**
+   * Adds a relayed candidate (RFC 8445 §5.1.1.2): `socketId` names the TURN allocation, which the
+   * adapter wraps sends in; `mapped` is the server-reflexive address the TURN server saw.
+   */
+  addRelayCandidate(socketId: number, relayed: TransportAddress, mapped: TransportAddress, server: string, now = this.now): LocalCandidate {
+    this.tick(now);
+    const candidate = relayCandidate(socketId, relayed, mapped, server);
+    this.addLocal(candidate);
+    return candidate;
+  }
+
+  /** Says no more host or relay candidates will be added; gathering completes once STUN answers. */
+  endOfLocalCandidates(now = this.now): void {
+    this.tick(now);
+    this.localEndOfCandidates = true;
+    this.maybeGatheringComplete();
+  }
+
+  /**
+   * Adds a remote candidate (trickled or from the SDP). Returns false when it is ignored: not UDP,
+   * not component 1, or already known. An unresolved `.local` name throws `invalid-candidate`;
+   * resolve mDNS names first.
+   */
+  addRemoteCandidate(candidate: Candidate, now = this.now): boolean {
+    this.tick(now);
+    if (candidate.transport.toLowerCase() !== 'udp' || candidate.component !== RTP_COMPONENT) return false;
+    if (addressFamily(candidate.address) === 0) {
+      throw new IceError('invalid-candidate', `unresolved address ${candidate.address}`);
+    }
+    const key = addressKey(candidate);
+    if (this.remoteCandidates.has(key)) return false;
+    this.remoteCandidates.set(key, candidate);
+    this.checklist.addPairs(this.baseBySocket.values(), [candidate], this.controllingRole);
+    this.updateState();
+    return true;
+  }
+
+  /** The peer signalled end-of-candidates (RFC 8838 §8.2). */
+  endOfRemoteCandidates(now = this.now): void {
+    this.tick(now);
+    this.remoteEndOfCandidates = true;
+    this.updateState();
+  }
+
+  /**
+   * ICE restart (RFC 8445 §9): new local credentials, the remote ones, candidates and checklist
+   * are forgotten, and local candidates are announced again. The selected pair keeps carrying
+   * data until checks select a new one. Call `setRemoteParameters` with the peer's new ones.
+   */
+  restart(parameters?: { usernameFragment: string; password: string }, now = this.now): void {
+    this.tick(now);
+    const next = parameters ?? generateIceParameters();
+    validateIceParameters(next);
+    this.local = { ...next, iceLite: this.opts.lite };
+    this.remote = undefined;
+    this.remoteCandidates.clear();
+    this.remoteEndOfCandidates = false;
+    this.checklist.clear();
+    this.extraValid.length = 0;
+    this.transactions.retainOnly('gather');
+    this.firstValidAt = undefined;
+    this.nominating = undefined;
+    this.nominationQueued = undefined;
+    this.restarting = this.selected !== undefined && !this.consentLost;
+    if (!this.restarting) {
+      this.selected = undefined;
+      this.consentLost = false;
+    }
+    for (let i = this.localCandidates.length - 1; i >= 0; i--) {
+      if (this.localCandidates[i]!.type === 'prflx') this.localCandidates.splice(i, 1);
+    }
+    this.setGathering('gathering');
+    for (const c of this.localCandidates) this.events.push({ type: 'local-candidate', candidate: c });
+    this.maybeGatheringComplete();
+    this.updateState();
+  }
+
+  /** Stops everything; state `closed`. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.transactions.retainOnly(undefined);
+    this.checklist.clear();
+    this.setConnection('closed');
+  }
+
+  /**
+   * Takes a datagram that arrived on local socket `socketId` from `source`. STUN is consumed;
+   * other data from a known remote candidate is returned for the application (a view, not a
+   * copy); everything else is dropped and counted. Never throws.
+   */
+  handleDatagram(data: Uint8Array, socketId: number, source: TransportAddress, now: number): Uint8Array | undefined {
+    this.tick(now);
+    if (this.closed) return undefined;
+    if (data.length > 0 && data[0]! < 4) {
+      if (!isStunMessage(data)) {
+        this.stats.droppedMalformed++;
+        return undefined;
+      }
+      let msg: StunMessage;
+      try {
+        // Checks FINGERPRINT when present.
+        msg = decodeMessage(data);
+      } catch {
+        this.stats.droppedMalformed++;
+        return undefined;
+      }
+      try {
+        this.handleStun(msg, socketId, source);
+      } catch {
+        // A bad attribute inside an otherwise well-formed message.
+        this.stats.droppedMalformed++;
+      }
+      // A new valid pair may be worth nominating now, not at the next timer.
+      this.maybeNominate();
+      this.updateState();
+      return undefined;
+    }
+    const sel = this.selected;
+    if ((sel && sameAddress(sel.remote, source)) || this.remoteCandidates.has(addressKey(source))) {
+      return data;
+    }
+    this.stats.droppedUnknownSource++;
+    return undefined;
+  }
+
+  /** Advances time: retransmissions, paced checks, nomination, consent, state. */
+  handleTimeout(now: number): void {
+    this.tick(now);
+    if (this.closed) return;
+    this.transactions.advance(
+      now,
+      (t) => {
+        this.transmit(t);
+        this.stats.retransmissions++;
+      },
+      (t) => this.onTransactionTimeout(t),
+    );
+    this.maybeNominate();
+    if (now >= this.nextCheckAt) this.sendNextCheck();
+    this.maybeConsentCheck();
+    this.updateState();
+  }
+
+  /** Next datagram to send, or undefined. */
+  pollTransmit(): Transmit | undefined {
+    return this.transmits.shift();
+  }
+
+  /** Next event, or undefined. */
+  pollEvent(): IceAgentEvent | undefined {
+    return this.events.shift();
+  }
+
+  /** When `handleTimeout` should next be called (ms), or undefined when nothing is pending. */
+  pollTimeout(): number | undefined {
+    if (this.closed) return undefined;
+    let next = this.transactions.nextDeadline();
+    if (this.canCheck() && (this.checklist.hasPendingWork() || this.nominationQueued)) next = Math.min(next, this.nextCheckAt);
+    if (this.controllingRole && this.firstValidAt !== undefined && !this.nominating && !this.hasNominated()) {
+      next = Math.min(next, this.firstValidAt + this.opts.nominationTimeout);
+    }
+    if (this.allFailedSince !== undefined && this.connection === 'checking') next = Math.min(next, this.allFailedSince + this.opts.failedTimeout);
+    const sel = this.selected;
+    if (sel && !this.consentLost && !this.restarting) {
+      if (!this.opts.lite) next = Math.min(next, sel.nextConsentAt);
+      for (const limit of [this.opts.disconnectedTimeout, this.opts.failedTimeout]) {
+        const at = sel.lastConsentAt + limit;
+        if (at > this.now) next = Math.min(next, at);
+      }
+    }
+    return next === Infinity ? undefined : Math.max(next, this.now);
+  }
+
+  // ---- internals ----
+
+  private tick(now: number): void {
+    if (now > this.now) this.now = now;
+  }
+
+  private addLocal(candidate: LocalCandidate): void {
+    if (this.closed) throw new IceError('invalid-state', 'agent closed');
+    if (this.baseBySocket.has(candidate.socketId)) throw new IceError('invalid-parameter', `socket ${candidate.socketId} has a candidate`);
+    this.localCandidates.push(candidate);
+    this.baseBySocket.set(candidate.socketId, candidate);
+    this.setGathering('gathering');
+    this.events.push({ type: 'local-candidate', candidate });
+    this.checklist.addPairs([candidate], this.remoteCandidates.values(), this.controllingRole);
+    this.updateState();
+  }
+
+  private startTransaction(transactionId: Uint8Array, init: TransactionInit, rto?: number): void {
+    this.transmit(this.transactions.start(transactionId, init, this.now, rto));
+  }
+
+  private transmit(t: Transaction): void {
+    this.transmits.push({ socketId: t.socketId, destination: t.destination, data: t.data });
+  }
+
+  private canCheck(): boolean {
+    return !this.opts.lite && this.remote !== undefined && !this.closed;
+  }
+
+  private sendNextCheck(): void {
+    if (!this.canCheck()) return;
+    let pair: CandidatePair | undefined;
+    let useCandidate = false;
+    if (this.nominationQueued) {
+      pair = this.nominationQueued;
+      this.nominationQueued = undefined;
+      useCandidate = true;
+    } else {
+      while (!pair && this.checklist.triggered.length > 0) {
+        const p = this.checklist.triggered.shift()!;
+        if (p.state !== 'in-progress' && p.state !== 'succeeded') pair = p;
+      }
+      pair ??= this.checklist.nextOrdinary();
+    }
+    // Look again after Ta even when nothing could be sent (frozen pairs wait for their foundation).
+    this.nextCheckAt = this.now + this.opts.ta;
+    if (pair) this.sendCheck(pair, useCandidate, 'check');
+  }
+
+  private sendCheck(pair: CandidatePair, useCandidate: boolean, kind: 'check' | 'consent'): void {
+    const remote = this.remote!;
+    const transactionId = newTransactionId();
+    const priority = peerReflexivePriority(pair.local);
+    const data = encodeCheckRequest({
+      transactionId,
+      username: `${remote.usernameFragment}:${this.local.usernameFragment}`,
+      password: remote.password,
+      priority,
+      controlling: this.controllingRole,
+      tieBreaker: this.tieBreaker,
+      useCandidate,
+      ...(this.opts.software !== undefined ? { software: this.opts.software } : {}),
+    });
+    if (kind === 'check' && pair.state !== 'succeeded') pair.state = 'in-progress';
+    pair.requestsSent++;
+    if (kind === 'check') this.stats.checksSent++;
+    else this.stats.consentChecksSent++;
+    // RFC 8445 §14.3: RTO = MAX(500 ms, Ta × (waiting + in-progress pairs)) for checks.
+    const rto = kind === 'check' ? Math.max(this.opts.checkRto, this.opts.ta * (this.checklist.count('waiting') + this.checklist.count('in-progress'))) : undefined;
+    const init: TransactionInit = {
+      kind,
+      data,
+      socketId: pair.local.socketId,
+      destination: { address: pair.remote.address, port: pair.remote.port },
+      maxSends: kind === 'check' ? this.opts.maxCheckTransmissions : 4,
+      pair,
+      useCandidate,
+      controlling: this.controllingRole,
+      priority,
+      password: remote.password,
+    };
+    this.startTransaction(transactionId, init, rto);
+  }
+
+  private handleStun(msg: StunMessage, socketId: number, source: TransportAddress): void {
+    if (msg.method !== StunMethod.Binding) {
+      this.stats.droppedMalformed++;
+      return;
+    }
+    const cls = msg.messageClass;
+    if (cls === StunClass.Request) handleCheckRequest(this.host, msg, socketId, source);
+    else if (cls === StunClass.SuccessResponse || cls === StunClass.ErrorResponse) {
+      this.handleResponse(msg, socketId, source, cls === StunClass.SuccessResponse);
+    }
+    // Binding indications are keepalives: nothing to do.
+  }
+
+  private handleResponse(msg: StunMessage, socketId: number, source: TransportAddress, success: boolean): void {
+    const t = this.transactions.get(msg.transactionId);
+    if (!t) {
+      this.stats.droppedUnknownTransaction++;
+      return;
+    }
+    if (t.kind === 'gather') {
+      if (!sameAddress(source, t.destination) || socketId !== t.socketId) {
+        this.stats.droppedUnknownTransaction++;
+        return;
+      }
+      this.transactions.delete(msg.transactionId);
+      this.stats.responsesReceived++;
+      if (success) this.onServerReflexive(t, msg);
+      this.maybeGatheringComplete();
+      return;
+    }
+    if (!integrityOk(msg, t.password!)) {
+      this.stats.droppedBadIntegrity++;
+      return;
+    }
+    this.transactions.delete(msg.transactionId);
+    this.stats.responsesReceived++;
+    handleCheckResponse(this.host, t, msg, socketId, source, success);
+  }
+
+  private onServerReflexive(t: Transaction, msg: StunMessage): void {
+    const mapped = msg.get(XorMappedAddress) ?? msg.get(MappedAddress);
+    const base = t.gatherBase!;
+    if (!mapped || sameAddress(mapped, base)) return;
+    if (this.localCandidates.some((c) => c.type === 'srflx' && sameAddress(c, mapped))) return;
+    const candidate = serverReflexiveCandidate(base, mapped, t.destination.address);
+    this.localCandidates.push(candidate);
+    this.events.push({ type: 'local-candidate', candidate });
+  }
+
+  private onTransactionTimeout(t: Transaction): void {
+    if (t.kind === 'gather') {
+      this.maybeGatheringComplete();
+    } else if (t.kind === 'check' && t.pair && t.pair.state === 'in-progress') {
+      t.pair.state = 'failed';
+      this.nominationFailed(t.pair);
+    } else if (t.kind === 'check' && t.pair && t.useCandidate) {
+      this.nominationFailed(t.pair);
+    }
+  }
+
+  private nominationFailed(pair: CandidatePair): void {
+    if (this.nominating === pair || this.nominating?.validPair === pair) this.nominating = undefined;
+  }
+
+  private hasNominated(): boolean {
+    return this.selected !== undefined && !this.restarting;
+  }
+
+  /** Controlling, regular nomination (§8.1.1): nominate the best valid pair when it is clear. */
+  private maybeNominate(): void {
+    if (!this.controllingRole || this.opts.lite || this.nominating || this.hasNominated() || this.firstValidAt === undefined) return;
+    const best = pairToNominate(this.checklist.pairs, this.extraValid, this.now >= this.firstValidAt + this.opts.nominationTimeout);
+    if (!best) return;
+    this.nominating = best;
+    this.nominationQueued = best;
+  }
+
+  /** Controlled: a nominated valid pair; the highest-priority one is selected (§8.1.1). */
+  private nominate(pair: CandidatePair): void {
+    pair.nominated = true;
+    if (!this.selected || this.restarting || pair.priority > this.selected.priority || this.consentLost) this.select(pair);
+  }
+
+  private select(pair: CandidatePair): void {
+    if (this.selected === pair) return;
+    this.selected = pair;
+    this.restarting = false;
+    this.consentLost = false;
+    pair.lastConsentAt = this.now;
+    pair.nextConsentAt = this.now + this.consentDelay();
+    // Checks of lower-priority pairs are no longer needed (§8.1.2).
+    for (const p of [...this.checklist.pairs]) {
+      if ((p.state === 'waiting' || p.state === 'frozen') && p.priority < pair.priority) this.checklist.remove(p);
+    }
+    this.events.push({ type: 'selected-pair', pair });
+  }
+
+  private consentDelay(): number {
+    const [lo, hi] = this.opts.consentInterval;
+    return lo + (hi - lo) * this.opts.random();
+  }
+
+  /** Consent freshness (RFC 7675 §5.1): one check every 4–6 s on the selected pair. */
+  private maybeConsentCheck(): void {
+    const sel = this.selected;
+    if (!sel || this.opts.lite || this.consentLost || this.restarting || !this.remote) return;
+    if (this.now < sel.nextConsentAt) return;
+    sel.nextConsentAt = this.now + this.consentDelay();
+    this.sendCheck(sel, this.controllingRole && sel.nominated, 'consent');
+  }
+
+  private setRole(controlling: boolean): void {
+    if (this.controllingRole === controlling) return;
+    this.controllingRole = controlling;
+    this.checklist.resort(controlling);
+    for (const p of this.extraValid) p.updatePriority(controlling);
+    if (!controlling) {
+      this.nominating = undefined;
+      this.nominationQueued = undefined;
+    }
+    this.events.push({ type: 'role-change', controlling });
+  }
+
+  private maybeGatheringComplete(): void {
+    if (!this.localEndOfCandidates) return;
+    if (!this.transactions.has('gather')) this.setGathering('complete');
+  }
+
+  private setGathering(state: IceGatheringState): void {
+    if (this.gathering === state) return;
+    this.gathering = state;
+    this.events.push({ type: 'gathering-state', state });
+  }
+
+  private setConnection(state: IceConnectionState): void {
+    if (this.connection === state) return;
+    // W3C: `completed` comes after `connected`, never straight from `checking`.
+    if (state === 'completed' && (this.connection === 'new' || this.connection === 'checking')) this.setConnection('connected');
+    this.connection = state;
+    this.events.push({ type: 'connection-state', state });
+  }
+
+  private updateState(): void {
+    if (this.closed) return;
+    const pairs = this.checklist.pairs;
+    const allFailed = !this.selected && pairs.length > 0 && pairs.every((p) => p.state === 'failed');
+    this.allFailedSince = allFailed ? (this.allFailedSince ?? this.now) : undefined;
+    const { state, consentLost } = connectionStateOf({
+      now: this.now,
+      selected: this.selected,
+      consentLost: this.consentLost,
+      restarting: this.restarting,
+      disconnectedTimeout: this.opts.disconnectedTimeout,
+      failedTimeout: this.opts.failedTimeout,
+      gatheringComplete: this.gathering === 'complete',
+      remoteEndOfCandidates: this.remoteEndOfCandidates,
+      remoteKnown: this.remote !== undefined,
+      remoteCandidates: this.remoteCandidates.size,
+      pairs,
+      allFailedSince: this.allFailedSince,
+      previous: this.connection,
+    });
+    // Consent lost: stop sending on the pair (RFC 7675 §5.1).
+    this.consentLost = consentLost;
+    this.setConnection(state);
+  }
+}

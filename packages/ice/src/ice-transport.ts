@@ -1,0 +1,452 @@
+import type dgram from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { TurnUdpClient } from '@x/stun';
+import type { Candidate, LocalCandidate } from './candidate.js';
+import { parseCandidate } from './candidate-attribute.js';
+import { stunAddress } from './connectivity-check.js';
+import type { CandidatePair } from './candidate-pair.js';
+import { IceError } from './errors.js';
+import { hostAddresses, type HostAddressFilter } from './host-addresses.js';
+import { IceAgent } from './ice-agent.js';
+import type { IceAgentOptions, IceConnectionState, IceGatheringState } from './ice-agent-types.js';
+import type { IceParameters } from './ice-parameters.js';
+import { parseIceServerUrl, type IceServer } from './ice-server.js';
+import { addressFamily, type TransportAddress } from './transport-address.js';
+import { bindUdpSocket } from './udp-socket.js';
+
+/** The datagram pipe ICE gives the layer above (DTLS) once a pair is selected. */
+export interface DatagramTransport {
+  send(data: Uint8Array): void;
+  onData(cb: (data: Uint8Array) => void): void;
+  close(): void;
+}
+
+/** Resolves an mDNS `.local` name to an IP address (undefined when nobody answers). */
+export type MdnsResolver = (name: string) => Promise<string | undefined>;
+
+/** Where generated `.local` names are registered for answering (see {@link MdnsResponder}). */
+export interface MdnsRegistrar {
+  register(address: string): string;
+}
+
+/** Options of an {@link IceTransport}. */
+export interface IceTransportOptions extends Omit<IceAgentOptions, 'stunServers'>, HostAddressFilter {
+  /** STUN and TURN (UDP) servers. */
+  readonly iceServers?: readonly IceServer[];
+  /** `relay`: gather and use relayed candidates only (iceTransportPolicy). Default `all`. */
+  readonly iceTransportPolicy?: 'all' | 'relay';
+  /** Socket buffer size to ask for (bytes, capped by rmem_max/wmem_max). Default 4 MB. */
+  readonly bufferSize?: number;
+  /** Resolves remote `.local` candidates; without one they are dropped. */
+  readonly mdnsResolver?: MdnsResolver;
+  /**
+   * Hides host addresses behind generated `<uuid>.local` names registered here (an
+   * {@link MdnsResponder}, or `MulticastMdns.responder`): announced host candidates carry the
+   * name, and server-reflexive ones `raddr 0.0.0.0 rport 0`, as browsers do.
+   */
+  readonly mdnsHostnames?: MdnsRegistrar;
+  /** Monotonic clock in ms. Default `performance.now`. */
+  readonly clock?: () => number;
+}
+
+/** Counters of the adapter (the agent has its own in `agent.stats`). */
+export interface IceTransportStats {
+  /** Datagrams handed to the application. */
+  dataReceived: number;
+  /** Datagrams sent for the application. */
+  dataSent: number;
+  /** Application sends dropped: no selected pair, or consent lost. */
+  sendDropped: number;
+  /** Remote candidates dropped: unresolvable mDNS names, unparsable lines. */
+  remoteCandidatesDropped: number;
+  /** Socket errors seen. */
+  socketErrors: number;
+}
+
+interface Relay {
+  readonly client: TurnUdpClient;
+  readonly permitted: Set<string>;
+  readonly pending: Map<string, Array<[TransportAddress, Uint8Array]>>;
+}
+
+/**
+ * An ICE transport over node:dgram: the sans-IO {@link IceAgent} with UDP sockets on the
+ * filtered host addresses, STUN/TURN servers, a timer and the clock. Once a pair is selected it is
+ * the {@link DatagramTransport} for DTLS: STUN stays inside, everything else goes to `onData`.
+ */
+export class IceTransport implements DatagramTransport {
+  /** The sans-IO core. */
+  readonly agent: IceAgent;
+  /** Adapter counters. */
+  readonly stats: IceTransportStats = { dataReceived: 0, dataSent: 0, sendDropped: 0, remoteCandidatesDropped: 0, socketErrors: 0 };
+  private readonly options: IceTransportOptions;
+  private readonly clock: () => number;
+  private readonly sockets = new Map<number, dgram.Socket>();
+  private readonly relays = new Map<number, Relay>();
+  private nextSocketId = 1;
+  private gatherStarted = false;
+  private readonly mdnsNames = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private closed = false;
+  private dataCb: ((data: Uint8Array) => void) | undefined;
+  private readonly candidateCbs: Array<(c: LocalCandidate | null) => void> = [];
+  private readonly stateCbs: Array<(s: IceConnectionState) => void> = [];
+  private readonly gatheringCbs: Array<(s: IceGatheringState) => void> = [];
+  private readonly pairCbs: Array<(p: CandidatePair) => void> = [];
+
+  constructor(options: IceTransportOptions) {
+    this.options = options;
+    this.clock = options.clock ?? (() => performance.now());
+    this.agent = new IceAgent({ ...options, stunServers: [] });
+  }
+
+  /** Local ICE parameters for the SDP. */
+  get localParameters(): IceParameters {
+    return this.agent.localParameters;
+  }
+  /** Connection state. */
+  get state(): IceConnectionState {
+    return this.agent.connectionState;
+  }
+  /** Gathering state. */
+  get gatheringState(): IceGatheringState {
+    return this.agent.gatheringState;
+  }
+  /** The selected pair, if any. */
+  get selectedPair(): CandidatePair | undefined {
+    return this.agent.selectedPair;
+  }
+
+  /** Each local candidate as gathered; `null` once gathering is complete (end-of-candidates). Returns an unsubscribe function, as the other `on…` methods. */
+  onLocalCandidate(cb: (c: LocalCandidate | null) => void): () => void {
+    return subscribe(this.candidateCbs, cb);
+  }
+  /** Connection state changes. */
+  onStateChange(cb: (s: IceConnectionState) => void): () => void {
+    return subscribe(this.stateCbs, cb);
+  }
+  /** Gathering state changes. */
+  onGatheringStateChange(cb: (s: IceGatheringState) => void): () => void {
+    return subscribe(this.gatheringCbs, cb);
+  }
+  /** The selected pair changed. */
+  onSelectedPairChange(cb: (p: CandidatePair) => void): () => void {
+    return subscribe(this.pairCbs, cb);
+  }
+  /** Application datagrams from the peer (anything not STUN). */
+  onData(cb: (data: Uint8Array) => void): void {
+    this.dataCb = cb;
+  }
+
+  /** Resolves once the connection state is one of `states`. */
+  waitFor(...states: IceConnectionState[]): Promise<IceConnectionState> {
+    if (states.includes(this.state)) return Promise.resolve(this.state);
+    return new Promise((resolve) => {
+      const off = this.onStateChange((s) => {
+        if (!states.includes(s)) return;
+        off();
+        resolve(s);
+      });
+    });
+  }
+
+  /**
+   * Gathers: binds a socket on each filtered host address, asks STUN servers for
+   * server-reflexive candidates and TURN servers for relayed ones. Resolves when sockets and
+   * allocations are done; gathering completes when the STUN answers are in (see onLocalCandidate).
+   */
+  async gather(): Promise<void> {
+    if (this.closed) throw new IceError('invalid-state', 'closed');
+    if (this.gatherStarted) throw new IceError('invalid-state', 'gather() runs once; restart() reuses the sockets');
+    this.gatherStarted = true;
+    const relayOnly = this.options.iceTransportPolicy === 'relay';
+    const stun: TransportAddress[] = [];
+    const turn: Array<{ server: TransportAddress; username: string; password: string }> = [];
+    for (const s of this.options.iceServers ?? []) {
+      for (const url of typeof s.urls === 'string' ? [s.urls] : s.urls) {
+        const u = parseIceServerUrl(url);
+        if (u.transport !== 'udp' || u.scheme.endsWith('s')) continue; // TCP/TLS not supported
+        const address = addressFamily(u.host) ? u.host : (await lookup(u.host)).address;
+        if (u.scheme === 'stun') stun.push({ address, port: u.port });
+        else turn.push({ server: { address, port: u.port }, username: s.username ?? '', password: s.credential ?? '' });
+      }
+    }
+    this.agent.setStunServers(relayOnly ? [] : stun);
+    const hosts = hostAddresses(this.options);
+    // With the relay policy no host socket is needed: the TURN clients have their own.
+    const bound = await Promise.all(
+      (relayOnly ? [] : hosts).map(async (h) => {
+        try {
+          return { h, socket: await bindUdpSocket(h.address, 0, this.options.bufferSize) };
+        } catch {
+          this.stats.socketErrors++;
+          return undefined;
+        }
+      }),
+    );
+    if (this.closed) {
+      for (const b of bound) b?.socket.close();
+      return;
+    }
+    for (const b of bound) {
+      if (!b) continue;
+      const id = this.nextSocketId++;
+      this.attachSocket(id, b.socket);
+      const a = b.socket.address();
+      this.agent.addHostCandidate(id, { address: a.address, port: a.port }, b.h.interfaceIndex, this.clock());
+    }
+    this.drive();
+    await Promise.all(turn.map((t) => this.allocateRelay(t.server, t.username, t.password, hosts)));
+    this.agent.endOfLocalCandidates(this.clock());
+    this.drive();
+  }
+
+  private attachSocket(id: number, socket: dgram.Socket): void {
+    this.sockets.set(id, socket);
+    // rinfo already has `address` and `port`: no extra object per datagram.
+    socket.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => this.receive(msg, id, rinfo));
+    socket.on('error', () => {
+      this.stats.socketErrors++;
+    });
+  }
+
+  private async allocateRelay(server: TransportAddress, username: string, password: string, hosts: ReturnType<typeof hostAddresses>): Promise<void> {
+    const family = addressFamily(server.address);
+    const localHost = hosts.find((h) => h.family === family);
+    let client: TurnUdpClient | undefined;
+    try {
+      client = await TurnUdpClient.connect({
+        server: stunAddress(server),
+        username,
+        password,
+        ...(localHost ? { local: { address: localHost.address } } : {}),
+      });
+      const allocation = await client.allocate();
+      if (this.closed) {
+        await client.close();
+        return;
+      }
+      const id = this.nextSocketId++;
+      const relay: Relay = { client, permitted: new Set(), pending: new Map() };
+      this.relays.set(id, relay);
+      client.onData((data, peer) => this.receive(data, id, { address: peer.address, port: peer.port }));
+      client.onError(() => {
+        this.stats.socketErrors++;
+      });
+      this.agent.addRelayCandidate(id, allocation.relayed, allocation.mapped ?? allocation.relayed, server.address, this.clock());
+      this.drive();
+    } catch {
+      this.stats.socketErrors++;
+      await client?.close().catch(() => undefined);
+    }
+  }
+
+  /** Sets the peer's ufrag/password (and ICE-lite). */
+  setRemoteParameters(p: IceParameters): void {
+    this.agent.setRemoteParameters(p, this.clock());
+    this.drive();
+  }
+
+  /**
+   * Adds a remote candidate: an object or an SDP `candidate:` line. `.local` names go through the
+   * mDNS resolver first. Bad lines and unresolvable names are dropped and counted, not thrown.
+   */
+  async addRemoteCandidate(candidate: Candidate | string): Promise<void> {
+    let c: Candidate;
+    try {
+      c = typeof candidate === 'string' ? parseCandidate(candidate) : candidate;
+    } catch {
+      this.stats.remoteCandidatesDropped++;
+      return;
+    }
+    if (addressFamily(c.address) === 0) {
+      const resolved = c.address.toLowerCase().endsWith('.local') && this.options.mdnsResolver
+        ? await this.options.mdnsResolver(c.address).catch(() => undefined)
+        : undefined;
+      if (!resolved || addressFamily(resolved) === 0) {
+        this.stats.remoteCandidatesDropped++;
+        return;
+      }
+      c = { ...c, address: resolved };
+    }
+    if (this.closed) return;
+    for (const relay of this.relays.values()) if (!relay.permitted.has(c.address)) this.permit(relay, c);
+    this.agent.addRemoteCandidate(c, this.clock());
+    this.drive();
+  }
+
+  /** The peer signalled end-of-candidates. */
+  endOfRemoteCandidates(): void {
+    this.agent.endOfRemoteCandidates(this.clock());
+    this.drive();
+  }
+
+  /** ICE restart: new credentials; the current pair carries data until a new one is selected. */
+  restart(): void {
+    this.agent.restart(undefined, this.clock());
+    this.drive();
+  }
+
+  /** Sends a datagram on the selected pair; dropped and counted when there is none or consent is lost. */
+  send(data: Uint8Array): void {
+    const pair = this.agent.selectedPair;
+    if (!pair || !this.agent.canSend) {
+      this.stats.sendDropped++;
+      return;
+    }
+    this.stats.dataSent++;
+    this.sendFrom(pair.local.socketId, pair.remote, data);
+  }
+
+  /** Closes sockets, TURN allocations and the timer. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.agent.close();
+    this.flushEvents();
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.sockets.values()) s.close();
+    this.sockets.clear();
+    for (const r of this.relays.values()) void r.client.close().catch(() => undefined);
+    this.relays.clear();
+  }
+
+  private receive(data: Uint8Array, socketId: number, source: TransportAddress): void {
+    if (this.closed) return;
+    const app = this.agent.handleDatagram(data, socketId, source, this.clock());
+    if (app) {
+      // Application data leaves the agent's state as it was: skip the drive.
+      this.stats.dataReceived++;
+      try {
+        this.dataCb?.(app);
+      } catch {
+        // The application's handler must not break the transport.
+      }
+      return;
+    }
+    this.drive();
+  }
+
+  private sendFrom(socketId: number, to: TransportAddress, data: Uint8Array): void {
+    const socket = this.sockets.get(socketId);
+    if (socket) {
+      socket.send(data, to.port, to.address, (err) => {
+        if (err) this.stats.socketErrors++;
+      });
+      return;
+    }
+    const relay = this.relays.get(socketId);
+    if (!relay) return;
+    if (relay.permitted.has(to.address)) relay.client.send(stunAddress(to), data);
+    else this.permit(relay, to, data);
+  }
+
+  /**
+   * Installs a TURN permission for a peer address, queueing what is sent meanwhile. Done early
+   * for remote candidates so the peer's checks through the relay get in (RFC 8445 §5.1.1.2).
+   */
+  private permit(relay: Relay, to: TransportAddress, data?: Uint8Array): void {
+    const key = to.address;
+    const queue = relay.pending.get(key);
+    if (queue) {
+      if (data && queue.length < 64) queue.push([to, data]);
+      return;
+    }
+    relay.pending.set(key, data ? [[to, data]] : []);
+    relay.client.createPermission(stunAddress(to)).then(
+      () => {
+        relay.permitted.add(key);
+        for (const [peer, d] of relay.pending.get(key) ?? []) relay.client.send(stunAddress(peer), d);
+        relay.pending.delete(key);
+      },
+      () => {
+        relay.pending.delete(key);
+        this.stats.socketErrors++;
+      },
+    );
+  }
+
+  /** A selected relayed pair gets a TURN channel: 4 bytes of overhead instead of 36 (RFC 8656 §12). */
+  private bindRelayChannel(pair: CandidatePair): void {
+    const relay = this.relays.get(pair.local.socketId);
+    if (!relay) return;
+    relay.client.bindChannel(stunAddress(pair.remote)).then(
+      () => {
+        relay.permitted.add(pair.remote.address);
+      },
+      () => {
+        this.stats.socketErrors++;
+      },
+    );
+  }
+
+  /** The candidate as signalled: with mDNS names in place of host addresses when asked. */
+  private announced(c: LocalCandidate): LocalCandidate {
+    const registrar = this.options.mdnsHostnames;
+    if (!registrar) return c;
+    if (c.type === 'host') {
+      let name = this.mdnsNames.get(c.address);
+      if (!name) {
+        name = registrar.register(c.address);
+        this.mdnsNames.set(c.address, name);
+      }
+      return { ...c, address: name };
+    }
+    if (c.relatedAddress !== undefined && c.type === 'srflx') return { ...c, relatedAddress: addressFamily(c.address) === 6 ? '::' : '0.0.0.0', relatedPort: 0 };
+    return c;
+  }
+
+  private flushEvents(): void {
+    for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
+      try {
+        if (e.type === 'local-candidate') {
+          const c = this.announced(e.candidate);
+          for (const cb of [...this.candidateCbs]) cb(c);
+        }
+        else if (e.type === 'gathering-state') {
+          for (const cb of [...this.gatheringCbs]) cb(e.state);
+          if (e.state === 'complete') for (const cb of [...this.candidateCbs]) cb(null);
+        } else if (e.type === 'connection-state') for (const cb of [...this.stateCbs]) cb(e.state);
+        else if (e.type === 'selected-pair') {
+          this.bindRelayChannel(e.pair);
+          for (const cb of [...this.pairCbs]) cb(e.pair);
+        }
+      } catch {
+        // Listener errors stay with the listener.
+      }
+    }
+  }
+
+  private drive(): void {
+    if (this.closed) return;
+    const now = this.clock();
+    for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) this.sendFrom(t.socketId, t.destination, t.data);
+    this.flushEvents();
+    const next = this.agent.pollTimeout();
+    if (next === undefined) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      return;
+    }
+    if (this.timer && next >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      if (this.closed) return;
+      this.agent.handleTimeout(this.clock());
+      this.drive();
+    }, Math.max(0, Math.ceil(next - now)));
+  }
+}
+
+function subscribe<T>(list: T[], cb: T): () => void {
+  list.push(cb);
+  return () => {
+    const i = list.indexOf(cb);
+    if (i >= 0) list.splice(i, 1);
+  };
+}

@@ -1,2 +1,19 @@
-// Not built yet: see README.md.
-export {};
+export { RTCPeerConnection, type RTCIceGatheringState, type RTCIceConnectionState, type RTCOfferOptions, type RTCRtpTransceiverInit } from './peer-connection.js';
+export type { RTCPeerConnectionState } from './connection-state.js';
+export { PeerConnectionFactory, defaultFactory, type PeerConnectionDependencies, type IceSettings, type Logger } from './factory.js';
+export { RTCSessionDescription, type RTCSdpType, type RTCSessionDescriptionInit, type RTCLocalSessionDescriptionInit } from './session-description.js';
+export { RTCIceCandidate, type RTCIceCandidateInit, type RTCIceComponent, type RTCIceProtocol, type RTCIceCandidateType, type RTCIceTcpCandidateType } from './ice-candidate.js';
+export { RTCDataChannel, type RTCDataChannelInit, type RTCDataChannelState, type RTCPriorityType, type BinaryType } from './data-channel.js';
+export { RTCCertificate, type RTCDtlsFingerprint, type AlgorithmIdentifier } from './certificate.js';
+export type { RTCConfiguration, RTCIceServer, RTCIceTransportPolicy, RTCBundlePolicy, RTCRtcpMuxPolicy } from './configuration.js';
+export { RTCError, type RTCErrorDetailType, type RTCErrorInit } from './errors.js';
+export {
+  RTCPeerConnectionIceEvent, RTCDataChannelEvent, RTCErrorEvent, RTCTrackEvent,
+  type RTCPeerConnectionIceEventInit, type RTCDataChannelEventInit, type RTCErrorEventInit, type RTCTrackEventInit, type EventInit,
+} from './events.js';
+export type { EventHandler } from './event-target.js';
+export type { RTCSignalingState } from './signaling-state.js';
+export { RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver, type RTCRtpTransceiverDirection } from './transceiver.js';
+export { MediaStream, MediaStreamTrack, type MediaStreamTrackState } from './media-stream-track.js';
+export type { RTCStats, RTCStatsReport } from './stats.js';
+export { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport, type RTCIceTransportState, type RTCIceGathererState, type RTCDtlsTransportState, type RTCSctpTransportState, type RTCIceParameters, type RTCIceCandidatePair } from './transports.js';

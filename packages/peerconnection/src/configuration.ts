@@ -1,0 +1,122 @@
+/** `RTCConfiguration` (W3C WebRTC §4.2.1): its types, validation and what may change later. */
+import { parseIceServerUrl } from '@x/ice';
+import type { RTCCertificate } from './certificate.js';
+import { domException } from './errors.js';
+
+/** A STUN or TURN server. */
+export interface RTCIceServer {
+  /** One URL or several (`stun:host:port`, `turn:host?transport=udp`). */
+  urls: string | string[];
+  /** TURN user name. */
+  username?: string;
+  /** TURN password. */
+  credential?: string;
+}
+
+/** Which candidates ICE may use. */
+export type RTCIceTransportPolicy = 'all' | 'relay';
+/** How media sections are bundled. */
+export type RTCBundlePolicy = 'balanced' | 'max-compat' | 'max-bundle';
+/** RTCP multiplexing: only `require` is allowed by the spec now. */
+export type RTCRtcpMuxPolicy = 'require';
+
+/** What `new RTCPeerConnection(configuration)` takes. */
+export interface RTCConfiguration {
+  iceServers?: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  bundlePolicy?: RTCBundlePolicy;
+  rtcpMuxPolicy?: RTCRtcpMuxPolicy;
+  certificates?: RTCCertificate[];
+  iceCandidatePoolSize?: number;
+}
+
+/** A configuration with every default filled in. */
+export interface ResolvedConfiguration {
+  iceServers: RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy;
+  bundlePolicy: RTCBundlePolicy;
+  rtcpMuxPolicy: RTCRtcpMuxPolicy;
+  certificates: RTCCertificate[];
+  iceCandidatePoolSize: number;
+}
+
+function enumValue<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new TypeError(`'${String(value)}' is not a valid value for enumeration ${name}`);
+  }
+  return value as T;
+}
+
+/**
+ * Validates a configuration as the constructor and setConfiguration do: bad enum values are
+ * TypeError, a URL that is not stun/stuns/turn/turns is SyntaxError, a TURN server without
+ * username and credential is InvalidAccessError, an expired certificate is InvalidAccessError.
+ */
+export function resolveConfiguration(c: RTCConfiguration = {}, now = Date.now()): ResolvedConfiguration {
+  if (c === null || typeof c !== 'object') throw new TypeError('configuration must be a dictionary');
+  const iceServers: RTCIceServer[] = [];
+  for (const server of c.iceServers ?? []) {
+    if (server === null || typeof server !== 'object' || server.urls === undefined) throw new TypeError('RTCIceServer needs urls');
+    const urls = typeof server.urls === 'string' ? [server.urls] : [...server.urls];
+    if (urls.length === 0) throw new SyntaxError('RTCIceServer.urls is empty');
+    for (const url of urls) {
+      let parsed;
+      try {
+        parsed = parseIceServerUrl(String(url));
+      } catch {
+        throw domException('SyntaxError', `'${String(url)}' is not a STUN or TURN URL`);
+      }
+      if (parsed.scheme.startsWith('turn') && (server.username === undefined || server.credential === undefined)) {
+        throw domException('InvalidAccessError', `TURN server ${String(url)} needs a username and a credential`);
+      }
+    }
+    const copy: RTCIceServer = { urls: typeof server.urls === 'string' ? server.urls : [...server.urls] };
+    if (server.username !== undefined) copy.username = server.username;
+    if (server.credential !== undefined) copy.credential = server.credential;
+    iceServers.push(copy);
+  }
+  const pool = c.iceCandidatePoolSize ?? 0;
+  if (typeof pool !== 'number' || !Number.isFinite(pool) || pool < 0 || pool > 255) {
+    throw new TypeError(`iceCandidatePoolSize ${String(pool)} is outside 0..255`);
+  }
+  const certificates = [...(c.certificates ?? [])];
+  for (const cert of certificates) {
+    if (cert.expires <= now) throw domException('InvalidAccessError', 'a certificate has expired');
+  }
+  return {
+    iceServers,
+    iceTransportPolicy: enumValue(c.iceTransportPolicy, ['all', 'relay'], 'RTCIceTransportPolicy', 'all'),
+    bundlePolicy: enumValue(c.bundlePolicy, ['balanced', 'max-compat', 'max-bundle'], 'RTCBundlePolicy', 'balanced'),
+    rtcpMuxPolicy: enumValue(c.rtcpMuxPolicy, ['require'], 'RTCRtcpMuxPolicy', 'require'),
+    certificates,
+    iceCandidatePoolSize: Math.trunc(pool),
+  };
+}
+
+/**
+ * The checks of setConfiguration (W3C §4.4.1.6 "set a configuration"): certificates, bundlePolicy
+ * and rtcpMuxPolicy cannot change, nor iceCandidatePoolSize once a local description is set.
+ */
+export function checkConfigurationChange(current: ResolvedConfiguration, next: ResolvedConfiguration, hasLocalDescription: boolean): void {
+  const sameCerts = next.certificates.length === 0 && current.certificates.length === 0
+    || (next.certificates.length === current.certificates.length && next.certificates.every((c, i) => c === current.certificates[i]));
+  if (!sameCerts) throw domException('InvalidModificationError', 'certificates cannot be changed');
+  if (next.bundlePolicy !== current.bundlePolicy) throw domException('InvalidModificationError', 'bundlePolicy cannot be changed');
+  if (next.rtcpMuxPolicy !== current.rtcpMuxPolicy) throw domException('InvalidModificationError', 'rtcpMuxPolicy cannot be changed');
+  if (hasLocalDescription && next.iceCandidatePoolSize !== current.iceCandidatePoolSize) {
+    throw domException('InvalidModificationError', 'iceCandidatePoolSize cannot be changed after setLocalDescription');
+  }
+}
+
+/** A copy for getConfiguration, so the caller cannot change ours. */
+export function copyConfiguration(c: ResolvedConfiguration): ResolvedConfiguration {
+  return {
+    iceServers: c.iceServers.map((s) => ({ ...s, urls: typeof s.urls === 'string' ? s.urls : [...s.urls] })),
+    iceTransportPolicy: c.iceTransportPolicy,
+    bundlePolicy: c.bundlePolicy,
+    rtcpMuxPolicy: c.rtcpMuxPolicy,
+    certificates: [...c.certificates],
+    iceCandidatePoolSize: c.iceCandidatePoolSize,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * `PeerConnectionFactory`: made once with the dependencies every peer connection shares (the
+ * certificate generator, clock, logger, ICE settings such as the host-address filter, codecs),
+ * it creates peer connections. `new RTCPeerConnection()` uses {@link defaultFactory}.
+ */
+import { defaultAudioCapabilities, defaultVideoCapabilities, type MediaCapabilities } from '@x/sdp';
+import type { HostAddressFilter, MdnsRegistrar, MdnsResolver } from '@x/ice';
+import { generateRtcCertificate, type RTCCertificate } from './certificate.js';
+import type { RTCConfiguration } from './configuration.js';
+import { RTCPeerConnection } from './peer-connection.js';
+
+/** Where the stack writes what it wants to say; silent by default. */
+export interface Logger {
+  debug(message: string, ...args: unknown[]): void;
+  warn(message: string, ...args: unknown[]): void;
+}
+
+/** ICE settings shared by the factory's connections (as Pion's SettingEngine). */
+export interface IceSettings extends HostAddressFilter {
+  /** UDP socket buffers to ask for (bytes). Default 4 MB (capped by rmem_max/wmem_max). */
+  bufferSize?: number;
+  /** Resolves remote `.local` candidates; without one they are dropped. */
+  mdnsResolver?: MdnsResolver;
+  /** Hides local host addresses behind generated `.local` names registered here (as browsers do). */
+  mdnsHostnames?: MdnsRegistrar;
+  /** Consent freshness: `disconnected` after this many ms without answers (default 8000). */
+  disconnectedTimeout?: number;
+  /** Consent freshness: `failed` after this many ms (default 30000). */
+  failedTimeout?: number;
+}
+
+/** Everything a peer connection takes from outside. */
+export interface PeerConnectionDependencies {
+  /** Makes the DTLS certificate when the configuration has none. Default ECDSA P-256. */
+  certificateGenerator: () => RTCCertificate;
+  /** Monotonic ms clock for ICE, DTLS and SCTP timers. Default `performance.now`. */
+  clock: () => number;
+  /** Log sink. */
+  logger: Logger;
+  /** ICE host-address filter and timing. */
+  ice: IceSettings;
+  /** Codecs and header extensions offered and accepted. */
+  codecs: { audio: MediaCapabilities; video: MediaCapabilities };
+  /** Largest SCTP message this side accepts (a=max-message-size). Default 262144. */
+  maxMessageSize: number;
+}
+
+const silent: Logger = { debug: () => undefined, warn: () => undefined };
+
+function withDefaults(d: Partial<PeerConnectionDependencies>): PeerConnectionDependencies {
+  return {
+    certificateGenerator: d.certificateGenerator ?? (() => generateRtcCertificate({ name: 'ECDSA', namedCurve: 'P-256' })),
+    clock: d.clock ?? (() => performance.now()),
+    logger: d.logger ?? silent,
+    ice: { ...(d.ice ?? {}) },
+    codecs: d.codecs ?? { audio: defaultAudioCapabilities(), video: defaultVideoCapabilities() },
+    maxMessageSize: d.maxMessageSize ?? 262144,
+  };
+}
+
+/** Creates peer connections that share one set of dependencies. */
+export class PeerConnectionFactory {
+  /** The dependencies given to every connection (each may override some). */
+  readonly dependencies: PeerConnectionDependencies;
+
+  constructor(dependencies: Partial<PeerConnectionDependencies> = {}) {
+    this.dependencies = withDefaults(dependencies);
+  }
+
+  /** A new RTCPeerConnection; `dependencies` override the factory's for this one connection. */
+  createPeerConnection(configuration: RTCConfiguration = {}, dependencies: Partial<PeerConnectionDependencies> = {}): RTCPeerConnection {
+    return new RTCPeerConnection(configuration, { ...this.dependencies, ...dependencies });
+  }
+}
+
+let defaultInstance: PeerConnectionFactory | undefined;
+
+/** The factory behind `new RTCPeerConnection()`: host candidates on every non-loopback interface. */
+export function defaultFactory(): PeerConnectionFactory {
+  defaultInstance ??= new PeerConnectionFactory();
+  return defaultInstance;
+}
+
+/** @internal Fills defaults for the RTCPeerConnection constructor. */
+export function resolveDependencies(d: Partial<PeerConnectionDependencies> | undefined): PeerConnectionDependencies {
+  return d === undefined ? defaultFactory().dependencies : withDefaults(d);
+}

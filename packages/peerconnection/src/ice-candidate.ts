@@ -1,0 +1,86 @@
+/** W3C `RTCIceCandidate` (WebRTC §4.8.2), with the candidate line parsed through `@x/sdp`. */
+import { parseCandidate, type IceCandidate } from '@x/sdp';
+
+/** What `new RTCIceCandidate()` and `addIceCandidate()` take. */
+export interface RTCIceCandidateInit {
+  /** `candidate:…` line; '' means end-of-candidates. */
+  candidate?: string;
+  /** The mid of the media section. */
+  sdpMid?: string | null;
+  /** The index of the media section. */
+  sdpMLineIndex?: number | null;
+  /** The ICE ufrag the candidate belongs to. */
+  usernameFragment?: string | null;
+}
+
+/** Component of the candidate. */
+export type RTCIceComponent = 'rtp' | 'rtcp';
+/** Transport protocol of the candidate. */
+export type RTCIceProtocol = 'udp' | 'tcp';
+/** Candidate type. */
+export type RTCIceCandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+/** RFC 6544 TCP type. */
+export type RTCIceTcpCandidateType = 'active' | 'passive' | 'so';
+
+/** One ICE candidate as the application sees it. */
+export class RTCIceCandidate {
+  /** The candidate line as given. */
+  readonly candidate: string;
+  /** The mid of the section, or null. */
+  readonly sdpMid: string | null;
+  /** The section index, or null. */
+  readonly sdpMLineIndex: number | null;
+  /** The ICE ufrag, or null. */
+  readonly usernameFragment: string | null;
+  /** Parsed fields; null when the line is empty or does not parse. */
+  readonly foundation: string | null;
+  readonly component: RTCIceComponent | null;
+  readonly priority: number | null;
+  readonly address: string | null;
+  readonly protocol: RTCIceProtocol | null;
+  readonly port: number | null;
+  readonly type: RTCIceCandidateType | null;
+  readonly tcpType: RTCIceTcpCandidateType | null;
+  readonly relatedAddress: string | null;
+  readonly relatedPort: number | null;
+
+  /** Throws TypeError when both sdpMid and sdpMLineIndex are null (W3C §4.8.2.1). */
+  constructor(init: RTCIceCandidateInit = {}) {
+    const sdpMid = init.sdpMid ?? null;
+    const sdpMLineIndex = init.sdpMLineIndex ?? null;
+    if (sdpMid === null && sdpMLineIndex === null) throw new TypeError('sdpMid and sdpMLineIndex are both null');
+    if (sdpMLineIndex !== null && (!Number.isInteger(sdpMLineIndex) || sdpMLineIndex < 0 || sdpMLineIndex > 65535)) {
+      throw new TypeError(`sdpMLineIndex ${sdpMLineIndex} is not an unsigned short`);
+    }
+    this.candidate = init.candidate === undefined ? '' : String(init.candidate);
+    this.sdpMid = sdpMid === null ? null : String(sdpMid);
+    this.sdpMLineIndex = sdpMLineIndex;
+    const parsed = parseOrUndefined(this.candidate);
+    this.usernameFragment = init.usernameFragment ?? parsed?.ufrag ?? null;
+    this.foundation = parsed?.foundation ?? null;
+    this.component = parsed === undefined ? null : parsed.component === 1 ? 'rtp' : parsed.component === 2 ? 'rtcp' : null;
+    this.priority = parsed?.priority ?? null;
+    this.address = parsed?.address ?? null;
+    this.protocol = parsed?.transport === 'udp' ? 'udp' : parsed?.transport === 'tcp' ? 'tcp' : null;
+    this.port = parsed?.port ?? null;
+    this.type = parsed?.type ?? null;
+    this.tcpType = parsed?.tcpType ?? null;
+    this.relatedAddress = parsed?.relatedAddress ?? null;
+    this.relatedPort = parsed?.relatedPort ?? null;
+  }
+
+  /** The init dictionary, as JSON.stringify writes it (for signalling). */
+  toJSON(): RTCIceCandidateInit {
+    return { candidate: this.candidate, sdpMid: this.sdpMid, sdpMLineIndex: this.sdpMLineIndex, usernameFragment: this.usernameFragment };
+  }
+}
+
+/** The parsed line, or undefined for '' and for lines that do not parse (the browser keeps those as null fields). */
+export function parseOrUndefined(line: string): IceCandidate | undefined {
+  if (line === '') return undefined;
+  try {
+    return parseCandidate(line);
+  } catch {
+    return undefined;
+  }
+}

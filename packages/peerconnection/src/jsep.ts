@@ -1,0 +1,169 @@
+/**
+ * Offer and answer generation (RFC 8829 §5.2, §5.3) from the peer connection's parts: the
+ * transceivers, whether data channels are wanted, and the local ICE/DTLS parameters. Pure: the
+ * models come out, the signaling state machine lives in the peer connection.
+ */
+import {
+  createAnswer, createDataChannelOfferSection, createOffer, createRtpOfferSection, isRejected, rejectedSection,
+  type Fingerprint, type IceCandidate, type MediaCapabilities, type MediaSection, type SessionDescription, type SsrcAttribute,
+} from '@x/sdp';
+import type { RTCBundlePolicy } from './configuration.js';
+import { transportSection } from './negotiation.js';
+import type { RTCRtpTransceiver } from './transceiver.js';
+
+/** Local ICE and DTLS parameters written into every section. */
+export interface LocalTransportParameters {
+  iceUfrag: string;
+  icePwd: string;
+  fingerprints: Fingerprint[];
+  candidates: IceCandidate[];
+  endOfCandidates: boolean;
+}
+
+/** Session id and version of the `o=` line. */
+export interface SessionVersion {
+  sessionId: bigint;
+  sessionVersion: bigint;
+}
+
+/** What an offer is built from. */
+export interface OfferInput {
+  session: SessionVersion;
+  transceivers: readonly RTCRtpTransceiver[];
+  /** A data channel was created or SCTP is already negotiated. */
+  wantData: boolean;
+  /** The current local description: sections keep its order (RFC 8829 §5.2.2). */
+  currentLocal: SessionDescription | undefined;
+  /** Mids already used on either side, so new ones are fresh. */
+  usedMids: ReadonlySet<string>;
+  transport: LocalTransportParameters;
+  bundlePolicy: RTCBundlePolicy;
+  codecs: { audio: MediaCapabilities; video: MediaCapabilities };
+  /** CNAME of this connection's RTP senders. */
+  cname: string;
+  /** Our max-message-size. */
+  maxMessageSize: number;
+}
+
+/** An offer and which transceiver (or data) each section is for. */
+export interface OfferResult {
+  description: SessionDescription;
+  /** By section index: the transceiver, 'data', or undefined for a rejected leftover. */
+  owners: Array<RTCRtpTransceiver | 'data' | undefined>;
+}
+
+function senderLines(t: RTCRtpTransceiver, cname: string): { msid: { streamId: string; trackId: string }; ssrcs: SsrcAttribute[] } {
+  const streamId = t.sender.streamIds[0] ?? '-';
+  const trackId = t.sender.track?.id ?? t.trackId;
+  return {
+    msid: { streamId, trackId },
+    ssrcs: [
+      { ssrc: t.sender.ssrc, attribute: 'cname', value: cname },
+      { ssrc: t.sender.ssrc, attribute: 'msid', value: `${streamId} ${trackId}` },
+    ],
+  };
+}
+
+/** Builds an offer (RFC 8829 §5.2.1 initial, §5.2.2 subsequent). */
+export function buildOffer(input: OfferInput): OfferResult {
+  const used = new Set(input.usedMids);
+  let next = 0;
+  const freshMid = (): string => {
+    while (used.has(String(next))) next++;
+    const mid = String(next);
+    used.add(mid);
+    return mid;
+  };
+  const plan: Array<{ owner: RTCRtpTransceiver | 'data' | undefined; mid: string; previous?: MediaSection }> = [];
+  const placed = new Set<RTCRtpTransceiver>();
+  let dataPlaced = false;
+  for (const s of input.currentLocal?.media ?? []) {
+    const mid = s.mid ?? freshMid();
+    const t = input.transceivers.find((x) => x.mid === mid);
+    if (t !== undefined) {
+      placed.add(t);
+      plan.push({ owner: t.stopping ? undefined : t, mid, previous: s });
+    } else if (s.kind === 'application' && !isRejected(s) && input.wantData && !dataPlaced) {
+      dataPlaced = true;
+      plan.push({ owner: 'data', mid, previous: s });
+    } else {
+      plan.push({ owner: undefined, mid, previous: s });
+    }
+  }
+  for (const t of input.transceivers) {
+    if (placed.has(t) || t.stopping) continue;
+    plan.push({ owner: t, mid: t.mid ?? freshMid() });
+  }
+  if (input.wantData && !dataPlaced) plan.push({ owner: 'data', mid: freshMid() });
+
+  const initial = input.currentLocal === undefined;
+  let first = true;
+  const media = plan.map((p) => {
+    if (p.owner === undefined) {
+      // Only leftovers of the current description have no owner: keep them rejected.
+      return rejectedSection(p.previous!);
+    }
+    const bundleOnly = !first && initial && input.bundlePolicy === 'max-bundle';
+    const withoutCandidates = !first;
+    first = false;
+    const transport = { ...input.transport, iceOptions: ['trickle'] };
+    if (p.owner === 'data') {
+      return createDataChannelOfferSection({ mid: p.mid, transport, bundleOnly, withoutCandidates, maxMessageSize: input.maxMessageSize });
+    }
+    const t = p.owner;
+    return createRtpOfferSection({
+      kind: t.kind,
+      mid: p.mid,
+      capabilities: input.codecs[t.kind],
+      transport,
+      direction: t.sdpDirection,
+      ...senderLines(t, input.cname),
+      bundleOnly,
+      withoutCandidates,
+    });
+  });
+  const description = createOffer({ ...input.session, bundle: true }, media);
+  return { description, owners: plan.map((p) => p.owner) };
+}
+
+/** What an answer is built from. */
+export interface AnswerInput {
+  session: SessionVersion;
+  offer: SessionDescription;
+  /** The transceiver associated with each offered section's mid (after setRemoteDescription). */
+  transceiverFor: (mid: string) => RTCRtpTransceiver | undefined;
+  transport: LocalTransportParameters;
+  codecs: { audio: MediaCapabilities; video: MediaCapabilities };
+  /** DTLS role to keep (a renegotiation keeps the established role), else active. */
+  setup: 'active' | 'passive';
+  cname: string;
+  maxMessageSize: number;
+}
+
+/** Builds an answer (RFC 8829 §5.3.1): one section per offered one, same order and mids. */
+export function buildAnswer(input: AnswerInput): SessionDescription {
+  let dataAnswered = false;
+  // Without BUNDLE every section would need its own ICE and DTLS transport; there is one, so only
+  // the section it serves is accepted (the data channel's, else the first).
+  const unbundled = !input.offer.groups.some((g) => g.semantics === 'BUNDLE') && input.offer.media.length > 1;
+  const only = unbundled ? transportSection(input.offer)?.section : undefined;
+  return createAnswer(input.offer, input.session, (offered) => {
+    if (unbundled && offered !== only) return 'reject';
+    const transport = { ...input.transport, iceOptions: ['trickle'] };
+    if (offered.kind === 'application') {
+      if (dataAnswered || !/SCTP$/.test(offered.protocol)) return 'reject';
+      dataAnswered = true;
+      return { transport, setup: input.setup, maxMessageSize: input.maxMessageSize };
+    }
+    if (offered.kind !== 'audio' && offered.kind !== 'video') return 'reject';
+    const t = offered.mid === undefined ? undefined : input.transceiverFor(offered.mid);
+    if (t === undefined || t.stopping) return 'reject';
+    return {
+      transport,
+      setup: input.setup,
+      capabilities: input.codecs[t.kind],
+      direction: t.sdpDirection,
+      ...senderLines(t, input.cname),
+    };
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * Pure helpers of the peer connection's description handling: checking whether negotiation is
+ * needed (W3C §4.7.3), validating a remote description (RFC 8829 §5.8), and where a bundle's
+ * transport parameters live.
+ */
+import {
+  answerDirection, bundleGroups, effectiveTransport, isRejected, reverseDirection, sctpParameters, SdpError, parse,
+  type EffectiveTransport, type MediaSection, type SessionDescription,
+} from '@x/sdp';
+import { RTCError, domException } from './errors.js';
+import type { RTCRtpTransceiver } from './transceiver.js';
+
+/** A description as applied: the text the application sees and its model. */
+export interface AppliedDescription {
+  type: 'offer' | 'answer' | 'pranswer';
+  model: SessionDescription;
+}
+
+/** Parses SDP, turning a syntax error into RTCError `sdp-syntax-error` with its line (W3C §4.4.1.6). */
+export function parseDescription(sdp: string): SessionDescription {
+  try {
+    return parse(sdp);
+  } catch (e) {
+    if (e instanceof SdpError) {
+      const line = (e as SdpError & { line?: number }).line;
+      throw new RTCError({ errorDetail: 'sdp-syntax-error', ...(line !== undefined ? { sdpLineNumber: line } : {}) }, e.message);
+    }
+    throw new RTCError({ errorDetail: 'sdp-syntax-error' }, String(e));
+  }
+}
+
+/** The section whose transport the bundle uses: the first mid of the first BUNDLE group, else the data section, else the first accepted one. */
+export function transportSection(sd: SessionDescription): { section: MediaSection; index: number } | undefined {
+  const group = bundleGroups(sd)[0];
+  if (group !== undefined) {
+    for (const mid of group.mids) {
+      const index = sd.media.findIndex((m) => m.mid === mid && !isRejected(m));
+      if (index >= 0) return { section: sd.media[index]!, index };
+    }
+  }
+  // No BUNDLE: one transport only, that of the data channel section if there is one (see jsep.ts).
+  let index = sd.media.findIndex((m) => !isRejected(m) && m.kind === 'application');
+  if (index < 0) index = sd.media.findIndex((m) => !isRejected(m));
+  return index >= 0 ? { section: sd.media[index]!, index } : undefined;
+}
+
+/** The bundle's remote ICE/DTLS parameters. */
+export function bundleTransport(sd: SessionDescription): EffectiveTransport | undefined {
+  const t = transportSection(sd);
+  return t === undefined ? undefined : effectiveTransport(sd, t.section);
+}
+
+/**
+ * Checks what JSEP needs of a remote description (InvalidAccessError, as browsers throw): every
+ * accepted section has ICE credentials and a fingerprint and a mid; an answer mirrors the offer's
+ * sections and mids.
+ */
+export function validateRemote(sd: SessionDescription, type: 'offer' | 'answer' | 'pranswer', localOffer: SessionDescription | undefined): void {
+  const mids = new Set<string>();
+  for (const [i, m] of sd.media.entries()) {
+    if (m.mid === undefined) throw domException('InvalidAccessError', `m-section ${i} has no a=mid`);
+    if (mids.has(m.mid)) throw domException('InvalidAccessError', `mid ${m.mid} appears twice`);
+    mids.add(m.mid);
+    if (isRejected(m)) continue;
+    const t = effectiveTransport(sd, m);
+    if (t.iceUfrag === undefined || t.icePwd === undefined) throw domException('InvalidAccessError', `m-section ${i} has no ICE credentials`);
+    if (t.fingerprints.length === 0) throw domException('InvalidAccessError', `m-section ${i} has no DTLS fingerprint`);
+    if (t.setup === 'holdconn') throw domException('InvalidAccessError', `m-section ${i} has a=setup:holdconn`);
+    if (type !== 'offer' && t.setup === 'actpass') throw domException('InvalidAccessError', 'an answer cannot say a=setup:actpass');
+  }
+  if (type === 'offer' || localOffer === undefined) return;
+  if (sd.media.length !== localOffer.media.length) {
+    throw domException('InvalidAccessError', `the answer has ${sd.media.length} m-sections, the offer ${localOffer.media.length}`);
+  }
+  sd.media.forEach((m, i) => {
+    const o = localOffer.media[i]!;
+    if (m.mid !== o.mid || m.kind !== o.kind) throw domException('InvalidAccessError', `m-section ${i} of the answer does not match the offer`);
+  });
+}
+
+/** The data channel section of a description, if accepted. */
+export function dataSection(sd: SessionDescription | undefined): MediaSection | undefined {
+  return sd?.media.find((m) => m.kind === 'application' && !isRejected(m) && sctpParameters(m) !== undefined);
+}
+
+/**
+ * W3C §4.7.3 "check if negotiation is needed", given the current descriptions and parts.
+ */
+export function negotiationNeeded(o: {
+  iceRestartPending: boolean;
+  currentLocal: AppliedDescription | undefined;
+  currentRemote: AppliedDescription | undefined;
+  dataWanted: boolean;
+  transceivers: readonly RTCRtpTransceiver[];
+}): boolean {
+  if (o.iceRestartPending) return true;
+  const local = o.currentLocal;
+  if (local === undefined) return o.dataWanted || o.transceivers.some((t) => !t.stopping);
+  if (o.dataWanted && dataSection(local.model) === undefined) return true;
+  for (const t of o.transceivers) {
+    const section = t.mid === null ? undefined : local.model.media.find((m) => m.mid === t.mid);
+    if (t.stopping) {
+      if (!t.stopped && section !== undefined && !isRejected(section)) return true;
+      continue;
+    }
+    if (section === undefined) return true;
+    if (isRejected(section)) continue;
+    const dir = t.sdpDirection;
+    if (dir === 'sendrecv' || dir === 'sendonly') {
+      const msid = section.msids[0];
+      if (msid === undefined || msid.streamId !== (t.sender.streamIds[0] ?? '-')) return true;
+    }
+    if (local.type === 'offer') {
+      const remoteSection = o.currentRemote?.model.media.find((m) => m.mid === t.mid);
+      const remoteDir = remoteSection?.direction === undefined ? undefined : reverseDirection(remoteSection.direction);
+      if ((section.direction ?? 'sendrecv') !== dir && remoteDir !== dir) return true;
+    } else {
+      const offered = o.currentRemote?.model.media.find((m) => m.mid === t.mid)?.direction ?? 'sendrecv';
+      if ((section.direction ?? 'sendrecv') !== answerDirection(offered, dir)) return true;
+    }
+  }
+  return false;
+}

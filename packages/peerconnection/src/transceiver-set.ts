@@ -1,0 +1,121 @@
+/**
+ * The peer connection's transceivers (W3C §5.1): addTransceiver, addTrack with reuse of a
+ * transceiver that never sent, removeTrack, and the association of remote offer sections.
+ */
+import { isRejected, reverseDirection, type SessionDescription } from '@x/sdp';
+import { domException } from './errors.js';
+import type { MediaStream, MediaStreamTrack } from './media-stream-track.js';
+import { RTCRtpTransceiver, type RTCRtpSender, type RTCRtpTransceiverDirection } from './transceiver.js';
+
+/** Transceivers in creation order. */
+export class TransceiverSet {
+  readonly list: RTCRtpTransceiver[] = [];
+
+  /** @param changed a change that may need negotiation happened. */
+  constructor(private readonly changed: () => void) {}
+
+  /** The transceiver with this mid. */
+  byMid(mid: string | undefined): RTCRtpTransceiver | undefined {
+    return mid === undefined ? undefined : this.list.find((t) => t.mid === mid);
+  }
+
+  /** A new transceiver. */
+  add(kind: 'audio' | 'video', direction: RTCRtpTransceiverDirection, track: MediaStreamTrack | null, streamIds: string[], fromAddTrack: boolean, negotiate = true): RTCRtpTransceiver {
+    const t = new RTCRtpTransceiver(kind, direction, track, streamIds, fromAddTrack);
+    t.onNegotiationNeeded = this.changed;
+    this.list.push(t);
+    if (negotiate) this.changed();
+    return t;
+  }
+
+  /** Removes a transceiver a rolled-back remote offer created. */
+  remove(t: RTCRtpTransceiver): void {
+    const i = this.list.indexOf(t);
+    if (i >= 0) this.list.splice(i, 1);
+    t.markStopped();
+  }
+
+  /** addTrack: InvalidAccessError for a track that already has a sender. */
+  addTrack(track: MediaStreamTrack, streams: MediaStream[]): RTCRtpSender {
+    if (this.list.some((t) => !t.stopped && t.sender.track === track)) {
+      throw domException('InvalidAccessError', 'the track already has a sender');
+    }
+    const reusable = this.list.find((t) => t.kind === track.kind && t.sender.track === null && !t.stopping && !t.everSent);
+    if (reusable === undefined) return this.add(track.kind, 'sendrecv', track, streams.map((s) => s.id), true).sender;
+    reusable.sender.track = track;
+    reusable.sender.streamIds = streams.map((s) => s.id);
+    const d = reusable.direction;
+    if (d === 'recvonly') reusable.direction = 'sendrecv';
+    else if (d === 'inactive') reusable.direction = 'sendonly';
+    this.changed();
+    return reusable.sender;
+  }
+
+  /** removeTrack: InvalidAccessError for a sender of another connection. */
+  removeTrack(sender: RTCRtpSender): void {
+    const t = this.list.find((x) => x.sender === sender);
+    if (t === undefined) throw domException('InvalidAccessError', 'the sender does not belong to this connection');
+    if (t.stopping || sender.track === null) return;
+    sender.track = null;
+    if (t.direction === 'sendrecv') t.direction = 'recvonly';
+    else if (t.direction === 'sendonly') t.direction = 'inactive';
+    this.changed();
+  }
+
+  /**
+   * The transceiver for a remote offer's section: the one with its mid, else an unassociated one
+   * of the kind made by addTrack, else a new recvonly one (W3C §4.4.1.6, set the description).
+   */
+  associate(kind: 'audio' | 'video', mid: string): RTCRtpTransceiver {
+    const byMid = this.byMid(mid);
+    if (byMid !== undefined) return byMid;
+    const free = this.list.find((t) => t.mid === null && t.kind === kind && t.fromAddTrack && !t.stopping);
+    const t = free ?? this.add(kind, 'recvonly', null, [], false, false);
+    t.setMid(mid);
+    return t;
+  }
+
+  /**
+   * A remote offer: each audio/video section gets its transceiver (made if need be). Returns the
+   * transceivers made, and those that start receiving (a `track` event each).
+   */
+  applyRemoteOffer(offer: SessionDescription): { created: RTCRtpTransceiver[]; receiving: RTCRtpTransceiver[] } {
+    const before = new Set(this.list);
+    const receiving: RTCRtpTransceiver[] = [];
+    for (const m of offer.media) {
+      if ((m.kind !== 'audio' && m.kind !== 'video') || isRejected(m)) continue;
+      const t = this.associate(m.kind, m.mid!);
+      t.remoteStreamIds = m.msids.map((x) => x.streamId).filter((id) => id !== '-');
+      const sends = m.direction === undefined || m.direction === 'sendrecv' || m.direction === 'sendonly';
+      if (sends && !t.receptive) receiving.push(t);
+    }
+    return { created: this.list.filter((t) => !before.has(t)), receiving };
+  }
+
+  /** A remote answer: the transceivers that start receiving. */
+  remoteSending(answer: SessionDescription): RTCRtpTransceiver[] {
+    const out: RTCRtpTransceiver[] = [];
+    for (const m of answer.media) {
+      const t = this.byMid(m.mid);
+      if (t === undefined || t.stopping) continue;
+      if ((m.direction === 'sendrecv' || m.direction === 'sendonly') && !t.receptive) out.push(t);
+    }
+    return out;
+  }
+
+  /** Negotiation finished: currentDirection from the answer, rejected sections stop their transceivers. */
+  applyAnswer(answer: SessionDescription, answeredBy: 'local' | 'remote'): void {
+    for (const m of answer.media) {
+      const t = this.byMid(m.mid);
+      if (t === undefined) continue;
+      if (isRejected(m)) {
+        t.markStopped();
+        continue;
+      }
+      const dir = m.direction ?? 'sendrecv';
+      const ours = answeredBy === 'local' ? dir : reverseDirection(dir);
+      t.setCurrentDirection(ours);
+      if (ours === 'sendrecv' || ours === 'sendonly') t.everSent = true;
+    }
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * The transport controller: one ICE transport and one DTLS transport for the BUNDLE group, SCTP
+ * over DTLS when data channels are negotiated, and the first-byte demultiplexer of RFC 7983
+ * (0–3 STUN, inside ICE; 20–63 DTLS; 128–191 RTP/RTCP) between ICE and the rest.
+ */
+import { DtlsEndpoint, type CertificateFingerprint, type DtlsState } from '@x/dtls';
+import { IceTransport, formatCandidate, type CandidatePair, generateIceParameters, type IceConnectionState, type IceGatheringState, type LocalCandidate } from '@x/ice';
+import { SctpTransport } from '@x/sctp';
+import { parseCandidate as parseSdpCandidate, writeCandidate, type Fingerprint, type IceCandidate } from '@x/sdp';
+import type { RTCCertificate } from './certificate.js';
+import type { ResolvedConfiguration } from './configuration.js';
+import type { PeerConnectionDependencies } from './factory.js';
+
+/** What the controller reports to the peer connection. */
+export interface TransportEvents {
+  /** A local candidate (as an SDP candidate), or null when gathering is complete. */
+  candidate(c: IceCandidate | null, ufrag: string): void;
+  gatheringState(s: IceGatheringState): void;
+  iceState(s: IceConnectionState): void;
+  dtlsState(s: DtlsState, error?: { code: string; message: string }): void;
+  /** ICE selected a (new) pair. */
+  selectedPair(p: CandidatePair): void;
+  /** The association object exists (before it is established): bind data channels to it. */
+  sctp(sctp: SctpTransport): void;
+}
+
+/** The remote side's ICE parameters for the bundle. */
+export interface RemoteIceParameters {
+  usernameFragment: string;
+  password: string;
+  iceLite: boolean;
+}
+
+/** Counters of the demultiplexer. */
+export interface DemuxStats {
+  dtlsPackets: number;
+  rtpPackets: number;
+  /** Not STUN, DTLS or RTP (RFC 7983 ranges), dropped. */
+  dropped: number;
+}
+
+const MAX_EARLY_DTLS = 16;
+const FINGERPRINT_ALGORITHMS: ReadonlySet<string> = new Set(['sha-1', 'sha-256', 'sha-384', 'sha-512']);
+
+/** ICE + DTLS (+ SCTP) for one bundle group. */
+export class TransportController {
+  /** The ICE transport, once a local description started gathering. */
+  ice: IceTransport | undefined;
+  /** The DTLS endpoint, once ICE connected and the remote fingerprint is known. */
+  dtls: DtlsEndpoint | undefined;
+  /** SCTP, once DTLS connected and data channels were negotiated. */
+  sctp: SctpTransport | undefined;
+  /** Local ICE credentials in use (or about to be, after a restart). */
+  localIce: { usernameFragment: string; password: string } = generateIceParameters();
+  /** Demultiplexer counters. */
+  readonly demux: DemuxStats = { dtlsPackets: 0, rtpPackets: 0, dropped: 0 };
+  /** Packets and bytes through the selected pair (not counting STUN). */
+  readonly traffic = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0 };
+  /** Local candidates gathered for the current credentials, as SDP candidates. */
+  readonly localCandidates: IceCandidate[] = [];
+  /** Gathering finished for the current credentials. */
+  gatheringComplete = false;
+  private dtlsState: DtlsState = 'new';
+  private dtlsRole: 'client' | 'server' | undefined;
+  private remoteFingerprints: CertificateFingerprint[] | undefined;
+  private sctpWanted: { remotePort: number; maxMessageSize: number } | undefined;
+  private remote: RemoteIceParameters | undefined;
+  private remoteAppliedUfrag: string | undefined;
+  private readonly remoteCandidates: Array<{ ufrag: string; line: string }> = [];
+  private remoteEnded: string | undefined;
+  private earlyDtls: Uint8Array[] = [];
+  private dtlsIn: ((d: Uint8Array) => void) | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly deps: PeerConnectionDependencies,
+    private readonly config: () => ResolvedConfiguration,
+    private readonly certificate: RTCCertificate,
+    private readonly events: TransportEvents,
+  ) {}
+
+  /** Current DTLS state (new before the endpoint exists). */
+  get dtlsTransportState(): DtlsState {
+    return this.dtlsState;
+  }
+  /** ICE connection state. */
+  get iceState(): IceConnectionState {
+    return this.ice?.state ?? 'new';
+  }
+  /** The DTLS role, once negotiated. */
+  get role(): 'client' | 'server' | undefined {
+    return this.dtlsRole;
+  }
+
+  /** New local ICE credentials for an ICE restart offer or answer (not applied until the description is). */
+  static freshCredentials(): { usernameFragment: string; password: string } {
+    return generateIceParameters();
+  }
+
+  /**
+   * A local description was applied: starts ICE (controlling for the offerer, RFC 8445 §6.1.1)
+   * and gathering, or restarts ICE when the description carries new credentials.
+   */
+  applyLocal(credentials: { usernameFragment: string; password: string }, controlling: boolean): void {
+    if (this.closed) return;
+    if (this.ice === undefined) {
+      this.localIce = credentials;
+      this.startIce(controlling);
+      return;
+    }
+    if (credentials.usernameFragment === this.ice.localParameters.usernameFragment) return;
+    this.localIce = credentials;
+    this.localCandidates.length = 0;
+    this.gatheringComplete = false;
+    this.ice.agent.restart(credentials, this.deps.clock());
+    // The adapter's restart() makes its own credentials, which the SDP does not carry; the
+    // agent's restart takes ours, and the adapter is driven again through its own pump.
+    (this.ice as unknown as { drive?: () => void }).drive?.();
+    this.applyRemote();
+  }
+
+  /** The remote description's ICE parameters and candidates for the bundle. */
+  setRemote(p: RemoteIceParameters, candidates: IceCandidate[], endOfCandidates: boolean): void {
+    if (this.closed) return;
+    this.remote = p;
+    for (const c of candidates) this.remoteCandidates.push({ ufrag: p.usernameFragment, line: writeCandidate(c) });
+    if (endOfCandidates) this.remoteEnded = p.usernameFragment;
+    this.applyRemote();
+  }
+
+  /** A trickled remote candidate (already validated against the remote description). */
+  addRemoteCandidate(c: IceCandidate, ufrag: string): void {
+    if (this.closed) return;
+    this.remoteCandidates.push({ ufrag, line: writeCandidate(c) });
+    this.applyRemote();
+  }
+
+  /** The peer said end-of-candidates. */
+  endOfRemoteCandidates(ufrag: string): void {
+    if (this.closed) return;
+    this.remoteEnded = ufrag;
+    this.applyRemote();
+  }
+
+  /** Both descriptions are in: the DTLS role and the peer's fingerprints (RFC 8842, RFC 8122). */
+  setDtlsParameters(role: 'client' | 'server', fingerprints: Fingerprint[]): void {
+    if (this.dtlsRole === undefined) this.dtlsRole = role;
+    this.remoteFingerprints = fingerprints
+      .filter((f) => FINGERPRINT_ALGORITHMS.has(f.algorithm.toLowerCase()))
+      .map((f) => ({ algorithm: f.algorithm.toLowerCase() as CertificateFingerprint['algorithm'], value: f.value.toUpperCase() }));
+    this.maybeStartDtls();
+  }
+
+  /** Data channels were negotiated: run SCTP over DTLS. */
+  enableSctp(remotePort: number, maxMessageSize: number): void {
+    if (this.sctpWanted !== undefined) return;
+    this.sctpWanted = { remotePort, maxMessageSize };
+    this.maybeStartSctp();
+  }
+
+  /** Closes SCTP, DTLS (close_notify) and ICE (sockets, timers). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const ice = this.ice;
+    try {
+      this.sctp?.close();
+    } finally {
+      this.dtls?.close();
+      // The ABORT and close_notify just handed to the sockets go out before they close.
+      if (ice !== undefined) setImmediate(() => ice.close());
+    }
+  }
+
+  private startIce(controlling: boolean): void {
+    const c = this.config();
+    const s = this.deps.ice;
+    const ice = new IceTransport({
+      controlling,
+      usernameFragment: this.localIce.usernameFragment,
+      password: this.localIce.password,
+      iceServers: c.iceServers,
+      iceTransportPolicy: c.iceTransportPolicy,
+      clock: this.deps.clock,
+      ...pick(s),
+    });
+    this.ice = ice;
+    ice.onLocalCandidate((lc) => this.onLocalCandidate(lc));
+    ice.onGatheringStateChange((g) => {
+      if (g === 'complete') this.gatheringComplete = true;
+      this.events.gatheringState(g);
+    });
+    ice.onStateChange((st) => {
+      this.events.iceState(st);
+      if (st === 'connected' || st === 'completed') this.maybeStartDtls();
+    });
+    ice.onData((d) => this.demultiplex(d));
+    ice.onSelectedPairChange((p) => this.events.selectedPair(p));
+    this.applyRemote();
+    ice.gather().catch((e: unknown) => this.deps.logger.warn('ICE gathering failed', e));
+  }
+
+  private onLocalCandidate(lc: LocalCandidate | null): void {
+    if (lc === null) {
+      this.events.candidate(null, this.localIce.usernameFragment);
+      return;
+    }
+    let c: IceCandidate;
+    try {
+      c = parseSdpCandidate(formatCandidate(lc));
+    } catch (e) {
+      this.deps.logger.warn('local candidate did not format', e);
+      return;
+    }
+    this.localCandidates.push(c);
+    this.events.candidate(c, this.localIce.usernameFragment);
+  }
+
+  /** Hands remote parameters and candidates to ICE once they belong to the generation ICE is in. */
+  private applyRemote(): void {
+    const ice = this.ice;
+    const remote = this.remote;
+    if (ice === undefined || remote === undefined) return;
+    if (remote.usernameFragment !== this.remoteAppliedUfrag) {
+      try {
+        ice.setRemoteParameters({ usernameFragment: remote.usernameFragment, password: remote.password, iceLite: remote.iceLite });
+        this.remoteAppliedUfrag = remote.usernameFragment;
+      } catch (e) {
+        // The peer restarted and our restart has not been applied yet: wait for it.
+        this.deps.logger.debug('remote ICE parameters deferred', e);
+        return;
+      }
+    }
+    const mine = this.remoteCandidates.filter((c) => c.ufrag === this.remoteAppliedUfrag);
+    // Candidates of an older generation are dropped; those of a pending restart wait.
+    const later = this.remoteCandidates.filter((c) => c.ufrag !== this.remoteAppliedUfrag && c.ufrag === remote.usernameFragment);
+    this.remoteCandidates.splice(0, this.remoteCandidates.length, ...later);
+    for (const c of mine) void ice.addRemoteCandidate(c.line);
+    if (this.remoteEnded === this.remoteAppliedUfrag) {
+      this.remoteEnded = undefined;
+      ice.endOfRemoteCandidates();
+    }
+  }
+
+  private demultiplex(d: Uint8Array): void {
+    const b = d[0] ?? 0;
+    this.traffic.packetsReceived++;
+    this.traffic.bytesReceived += d.length;
+    if (b >= 20 && b <= 63) {
+      this.demux.dtlsPackets++;
+      if (this.dtlsIn !== undefined) this.dtlsIn(d);
+      else if (this.earlyDtls.length < MAX_EARLY_DTLS) this.earlyDtls.push(d.slice());
+      return;
+    }
+    if (b >= 128 && b <= 191) {
+      // RTP/RTCP: media plumbing (SRTP) is not done yet.
+      this.demux.rtpPackets++;
+      return;
+    }
+    this.demux.dropped++;
+  }
+
+  /** Starts DTLS once possible; a failure to start is DTLS failing, never an exception out of a socket callback. */
+  private maybeStartDtls(): void {
+    try {
+      this.startDtls();
+    } catch (e) {
+      this.deps.logger.warn('DTLS could not start', e);
+      this.setDtlsState('failed', { code: 'internal', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private startDtls(): void {
+    if (this.closed || this.dtls !== undefined || this.ice === undefined) return;
+    if (this.dtlsRole === undefined || this.remoteFingerprints === undefined) return;
+    const st = this.ice.state;
+    if (st !== 'connected' && st !== 'completed') return;
+    const ice = this.ice;
+    const dtls = new DtlsEndpoint(
+      {
+        send: (d) => {
+          this.traffic.packetsSent++;
+          this.traffic.bytesSent += d.length;
+          ice.send(d);
+        },
+        onData: (cb) => {
+          this.dtlsIn = cb;
+        },
+        close: () => undefined,
+      },
+      {
+        role: this.dtlsRole,
+        certificate: this.certificate.dtls,
+        remoteFingerprints: this.remoteFingerprints,
+        now: this.deps.clock,
+      },
+    );
+    this.dtls = dtls;
+    this.setDtlsState('connecting');
+    dtls.on('connected', () => {
+      this.setDtlsState('connected');
+      this.maybeStartSctp();
+    });
+    dtls.on('error', (e) => {
+      this.deps.logger.warn('DTLS failed', e);
+      this.setDtlsState('failed', { code: e.code, message: e.message });
+    });
+    dtls.on('close', () => {
+      if (this.dtlsState !== 'failed') this.setDtlsState('closed');
+    });
+    dtls.start();
+    const early = this.earlyDtls;
+    this.earlyDtls = [];
+    for (const d of early) this.dtlsIn?.(d);
+  }
+
+  private setDtlsState(s: DtlsState, error?: { code: string; message: string }): void {
+    if (this.dtlsState === s) return;
+    this.dtlsState = s;
+    this.events.dtlsState(s, error);
+  }
+
+  private maybeStartSctp(): void {
+    try {
+      this.startSctp();
+    } catch (e) {
+      this.deps.logger.warn('SCTP could not start', e);
+    }
+  }
+
+  private startSctp(): void {
+    if (this.closed || this.sctp !== undefined || this.sctpWanted === undefined) return;
+    if (this.dtls === undefined || this.dtlsState !== 'connected' || this.dtlsRole === undefined) return;
+    const sctp = new SctpTransport(this.dtls.asTransport(), {
+      role: this.dtlsRole,
+      maxMessageSize: this.sctpWanted.maxMessageSize,
+      localPort: 5000,
+      remotePort: this.sctpWanted.remotePort,
+      clock: this.deps.clock,
+    });
+    this.sctp = sctp;
+    this.events.sctp(sctp);
+    sctp.connect();
+  }
+}
+
+function pick(s: PeerConnectionDependencies['ice']): Partial<ConstructorParameters<typeof IceTransport>[0]> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) if (v !== undefined) out[k] = v;
+  return out;
+}

@@ -59,6 +59,20 @@ export function localPreference(interfaceIndex: number, family: 4 | 6): number {
   return 65535 - idx * 1024 - (family === 4 ? 512 : 0);
 }
 
+/** How a relayed candidate reaches its TURN server (RFC 8656 §3.1); the relay itself is UDP. */
+export type RelayProtocol = 'udp' | 'tcp' | 'tls';
+
+const RELAY_PROTOCOL_RANK: Readonly<Record<RelayProtocol, number>> = { udp: 0, tcp: 1, tls: 2 };
+
+/**
+ * Local preference of a relayed candidate (§5.1.2.1): UDP to the TURN server before TCP before
+ * TLS, as libwebrtc ranks them (a stream to the server adds head-of-line blocking, TLS its
+ * overhead too). The protocol outweighs the address family, which orders candidates within it.
+ */
+export function relayLocalPreference(family: 4 | 6, protocol: RelayProtocol): number {
+  return localPreference(0, family) - RELAY_PROTOCOL_RANK[protocol] * 8192;
+}
+
 /**
  * Candidate priority (RFC 8445 §5.1.2.1):
  * `2^24 * type preference + 2^8 * local preference + (256 - component ID)`.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RTP_COMPONENT, type Candidate, type LocalCandidate } from './candidate.js';
+import { RTP_COMPONENT, type Candidate, type LocalCandidate, type RelayProtocol } from './candidate.js';
 import { hostCandidate, peerReflexivePriority, relayCandidate, serverReflexiveCandidate } from './local-candidate.js';
 import { handleCheckRequest, handleCheckResponse, integrityOk, type CheckHost } from './check-processing.js';
 import { TransactionTable, type Transaction, type TransactionInit } from './stun-transactions.js';
@@ -203,11 +203,19 @@ export class IceAgent {
 
   /**
    * Adds a relayed candidate (RFC 8445 §5.1.1.2): `socketId` names the TURN allocation, which the
-   * adapter wraps sends in; `mapped` is the server-reflexive address the TURN server saw.
+   * adapter wraps sends in; `mapped` is the server-reflexive address the TURN server saw;
+   * `protocol` is how the TURN server is reached (it ranks the candidate).
    */
-  addRelayCandidate(socketId: number, relayed: TransportAddress, mapped: TransportAddress, server: string, now = this.now): LocalCandidate {
+  addRelayCandidate(
+    socketId: number,
+    relayed: TransportAddress,
+    mapped: TransportAddress,
+    server: string,
+    now = this.now,
+    protocol: RelayProtocol = 'udp',
+  ): LocalCandidate {
     this.tick(now);
-    const candidate = relayCandidate(socketId, relayed, mapped, server);
+    const candidate = relayCandidate(socketId, relayed, mapped, server, protocol);
     this.addLocal(candidate);
     return candidate;
   }

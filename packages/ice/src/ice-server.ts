@@ -2,7 +2,10 @@ import { IceError } from './errors.js';
 
 /** A STUN or TURN server, as RTCIceServer. */
 export interface IceServer {
-  /** `stun:host[:port]`, `turn:host[:port][?transport=udp]` (TCP/TLS are not supported). */
+  /**
+   * `stun:host[:port]`, `turn:host[:port][?transport=udp|tcp]` (TURN over UDP or TCP),
+   * `turns:host[:port]` (TURN over TLS, port 5349 by default). `stuns:` is not supported.
+   */
   readonly urls: string | readonly string[];
   /** TURN long-term credential user name. */
   readonly username?: string;

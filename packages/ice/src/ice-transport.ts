@@ -1,7 +1,7 @@
 import type dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { TurnUdpClient } from '@x/stun';
-import type { Candidate, LocalCandidate } from './candidate.js';
+import { TurnTcpClient, TurnTlsClient, TurnUdpClient, type TurnClientAdapter } from '@x/stun';
+import type { Candidate, LocalCandidate, RelayProtocol } from './candidate.js';
 import { parseCandidate } from './candidate-attribute.js';
 import { stunAddress } from './connectivity-check.js';
 import type { CandidatePair } from './candidate-pair.js';
@@ -29,10 +29,20 @@ export interface MdnsRegistrar {
   register(address: string): string;
 }
 
+/** How `turns:` servers' certificates are checked (node:tls options). */
+export interface TurnTlsOptions {
+  /** Trusted CA certificates in PEM (e.g. a test server's self-signed certificate). */
+  readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** Whether to check the server's certificate (default true). */
+  readonly rejectUnauthorized?: boolean;
+}
+
 /** Options of an {@link IceTransport}. */
 export interface IceTransportOptions extends Omit<IceAgentOptions, 'stunServers'>, HostAddressFilter {
-  /** STUN and TURN (UDP) servers. */
+  /** STUN servers, and TURN servers over UDP, TCP (`?transport=tcp`) or TLS (`turns:`). */
   readonly iceServers?: readonly IceServer[];
+  /** Certificate checks for `turns:` servers (default: the system's CAs). */
+  readonly turnTls?: TurnTlsOptions;
   /** `relay`: gather and use relayed candidates only (iceTransportPolicy). Default `all`. */
   readonly iceTransportPolicy?: 'all' | 'relay';
   /** Socket buffer size to ask for (bytes, capped by rmem_max/wmem_max). Default 4 MB. */
@@ -63,8 +73,18 @@ export interface IceTransportStats {
   socketErrors: number;
 }
 
+/** A TURN server to allocate on. */
+interface TurnServer {
+  readonly server: TransportAddress;
+  readonly protocol: RelayProtocol;
+  /** The host name from the URL, for TLS's certificate check (undefined for an IP). */
+  readonly hostname: string | undefined;
+  readonly username: string;
+  readonly password: string;
+}
+
 interface Relay {
-  readonly client: TurnUdpClient;
+  readonly client: TurnClientAdapter;
   readonly permitted: Set<string>;
   readonly pending: Map<string, Array<[TransportAddress, Uint8Array]>>;
 }
@@ -162,14 +182,25 @@ export class IceTransport implements DatagramTransport {
     this.gatherStarted = true;
     const relayOnly = this.options.iceTransportPolicy === 'relay';
     const stun: TransportAddress[] = [];
-    const turn: Array<{ server: TransportAddress; username: string; password: string }> = [];
+    const turn: TurnServer[] = [];
     for (const s of this.options.iceServers ?? []) {
       for (const url of typeof s.urls === 'string' ? [s.urls] : s.urls) {
         const u = parseIceServerUrl(url);
-        if (u.transport !== 'udp' || u.scheme.endsWith('s')) continue; // TCP/TLS not supported
-        const address = addressFamily(u.host) ? u.host : (await lookup(u.host)).address;
+        // Not supported: STUN over TCP/TLS, and TURN over DTLS (`turns:…?transport=udp`).
+        const supported = u.scheme === 'stun' ? u.transport === 'udp' : u.scheme === 'turn' || u.transport === 'tcp';
+        if (!supported) continue;
+        const ip = addressFamily(u.host) !== 0;
+        const address = ip ? u.host : (await lookup(u.host)).address;
         if (u.scheme === 'stun') stun.push({ address, port: u.port });
-        else turn.push({ server: { address, port: u.port }, username: s.username ?? '', password: s.credential ?? '' });
+        else {
+          turn.push({
+            server: { address, port: u.port },
+            protocol: u.scheme === 'turns' ? 'tls' : u.transport,
+            hostname: ip ? undefined : u.host,
+            username: s.username ?? '',
+            password: s.credential ?? '',
+          });
+        }
       }
     }
     this.agent.setStunServers(relayOnly ? [] : stun);
@@ -197,7 +228,7 @@ export class IceTransport implements DatagramTransport {
       this.agent.addHostCandidate(id, { address: a.address, port: a.port }, b.h.interfaceIndex, this.clock());
     }
     this.drive();
-    await Promise.all(turn.map((t) => this.allocateRelay(t.server, t.username, t.password, hosts)));
+    await Promise.all(turn.map((t) => this.allocateRelay(t, hosts)));
     this.agent.endOfLocalCandidates(this.clock());
     this.drive();
   }
@@ -211,17 +242,26 @@ export class IceTransport implements DatagramTransport {
     });
   }
 
-  private async allocateRelay(server: TransportAddress, username: string, password: string, hosts: ReturnType<typeof hostAddresses>): Promise<void> {
+  private async allocateRelay(turn: TurnServer, hosts: ReturnType<typeof hostAddresses>): Promise<void> {
+    const { server, protocol, username, password } = turn;
     const family = addressFamily(server.address);
     const localHost = hosts.find((h) => h.family === family);
-    let client: TurnUdpClient | undefined;
+    let client: TurnClientAdapter | undefined;
     try {
-      client = await TurnUdpClient.connect({
-        server: stunAddress(server),
-        username,
-        password,
-        ...(localHost ? { local: { address: localHost.address } } : {}),
-      });
+      const common = { server: stunAddress(server), username, password };
+      const tlsOptions = this.options.turnTls;
+      client =
+        protocol === 'udp'
+          ? await TurnUdpClient.connect({ ...common, ...(localHost ? { local: { address: localHost.address } } : {}) })
+          : protocol === 'tcp'
+            ? await TurnTcpClient.connect({ ...common, ...(localHost ? { localAddress: localHost.address } : {}) })
+            : await TurnTlsClient.connect({
+                ...common,
+                ...(localHost ? { localAddress: localHost.address } : {}),
+                ...(turn.hostname ? { servername: turn.hostname } : {}),
+                ...(tlsOptions?.ca !== undefined ? { ca: tlsOptions.ca } : {}),
+                ...(tlsOptions?.rejectUnauthorized !== undefined ? { rejectUnauthorized: tlsOptions.rejectUnauthorized } : {}),
+              });
       const allocation = await client.allocate();
       if (this.closed) {
         await client.close();
@@ -234,7 +274,7 @@ export class IceTransport implements DatagramTransport {
       client.onError(() => {
         this.stats.socketErrors++;
       });
-      this.agent.addRelayCandidate(id, allocation.relayed, allocation.mapped ?? allocation.relayed, server.address, this.clock());
+      this.agent.addRelayCandidate(id, allocation.relayed, allocation.mapped ?? allocation.relayed, server.address, this.clock(), protocol);
       this.drive();
     } catch {
       this.stats.socketErrors++;
@@ -328,12 +368,15 @@ export class IceTransport implements DatagramTransport {
     this.drive();
   }
 
+  /** One send callback for every datagram: no closure per packet. */
+  private readonly onSent = (err: Error | null): void => {
+    if (err) this.stats.socketErrors++;
+  };
+
   private sendFrom(socketId: number, to: TransportAddress, data: Uint8Array): void {
     const socket = this.sockets.get(socketId);
     if (socket) {
-      socket.send(data, to.port, to.address, (err) => {
-        if (err) this.stats.socketErrors++;
-      });
+      socket.send(data, to.port, to.address, this.onSent);
       return;
     }
     const relay = this.relays.get(socketId);

@@ -12,12 +12,14 @@ export {
   TYPE_PREFERENCE,
   RTP_COMPONENT,
   localPreference,
+  relayLocalPreference,
   candidatePriority,
   computeFoundation,
   canPair,
   type Candidate,
   type CandidateType,
   type LocalCandidate,
+  type RelayProtocol,
 } from './candidate.js';
 export { parseCandidate, formatCandidate } from './candidate-attribute.js';
 export { CandidatePair, pairPriority, type CandidatePairState } from './candidate-pair.js';
@@ -49,7 +51,7 @@ export {
 export { hostAddresses, type HostAddress, type HostAddressFilter } from './host-addresses.js';
 export { parseIceServerUrl, type IceServer, type IceServerUrl } from './ice-server.js';
 export { bindUdpSocket } from './udp-socket.js';
-export { type MdnsRegistrar } from './ice-transport.js';
+export { type MdnsRegistrar, type TurnTlsOptions } from './ice-transport.js';
 export {
   decodeDnsMessage,
   encodeDnsMessage,

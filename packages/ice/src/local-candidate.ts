@@ -4,10 +4,12 @@ import {
   candidatePriority,
   computeFoundation,
   localPreference,
+  relayLocalPreference,
   RTP_COMPONENT,
   TYPE_PREFERENCE,
   type Candidate,
   type LocalCandidate,
+  type RelayProtocol,
 } from './candidate.js';
 import { IceError } from './errors.js';
 import { addressFamily, type TransportAddress } from './transport-address.js';
@@ -34,14 +36,24 @@ export function hostCandidate(socketId: number, address: TransportAddress, inter
   };
 }
 
-/** A relayed candidate; its base is itself and its related address the TURN-mapped one. */
-export function relayCandidate(socketId: number, relayed: TransportAddress, mapped: TransportAddress, server: string): LocalCandidate {
+/**
+ * A relayed candidate; its base is itself and its related address the TURN-mapped one.
+ * `protocol` is how the TURN server is reached: it ranks the candidate (UDP, TCP, TLS) and
+ * separates foundations, as allocations over different protocols fail independently.
+ */
+export function relayCandidate(
+  socketId: number,
+  relayed: TransportAddress,
+  mapped: TransportAddress,
+  server: string,
+  protocol: RelayProtocol = 'udp',
+): LocalCandidate {
   const family = familyOf(relayed.address);
   return {
-    foundation: computeFoundation('relay', mapped.address, server),
+    foundation: computeFoundation('relay', mapped.address, protocol === 'udp' ? server : `${protocol}:${server}`),
     component: RTP_COMPONENT,
     transport: 'udp',
-    priority: candidatePriority(TYPE_PREFERENCE.relay, localPreference(0, family)),
+    priority: candidatePriority(TYPE_PREFERENCE.relay, relayLocalPreference(family, protocol)),
     address: relayed.address,
     port: relayed.port,
     type: 'relay',

@@ -134,8 +134,17 @@ export {
   type TurnState,
 } from './turn-client.js';
 export {
-  TurnUdpClient,
-  type TurnUdpClientOptions,
+  TurnClientAdapter,
   type TurnAllocation,
+  type TurnDataHandler,
   type DatagramTransport,
-} from './turn-udp-client.js';
+} from './turn-adapter.js';
+export { TurnUdpClient, type TurnUdpClientOptions } from './turn-udp-client.js';
+export { StreamFramer } from './stream-framer.js';
+export {
+  TurnStreamClient,
+  TurnTcpClient,
+  TurnTlsClient,
+  type TurnTcpClientOptions,
+  type TurnTlsClientOptions,
+} from './turn-stream-client.js';

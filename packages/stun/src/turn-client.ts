@@ -41,8 +41,13 @@ export interface TurnClientOptions {
   readonly software?: string;
   /** Family of the relayed address (REQUESTED-ADDRESS-FAMILY); the server picks IPv4 when omitted. */
   readonly requestedAddressFamily?: AddressFamily;
-  /** Retransmission parameters (RFC 8489 §6.2.1 defaults). */
+  /** Retransmission parameters (RFC 8489 §6.2.1 defaults; `reliable` over TCP/TLS). */
   readonly transaction?: TransactionOptions;
+  /**
+   * Pads ChannelData to a multiple of 4 bytes, as RFC 8656 §12.5 requires over TCP and TLS
+   * (the stream framing depends on it); optional over UDP, so off by default.
+   */
+  readonly padChannelData?: boolean;
 }
 
 /** The operations a {@link TurnClient} runs; each returns an id that its outcome event carries. */
@@ -112,7 +117,8 @@ const AUTOMATIC_RETRY_MS = 5_000;
 const peerKey = (p: TransportAddress) => `${p.address}|${p.port}`;
 
 /**
- * TURN client over UDP (RFC 8656), sans-IO. Give it datagrams from the server with
+ * TURN client (RFC 8656), sans-IO. Give it datagrams (or frames cut from a TCP/TLS stream by
+ * `StreamFramer`) from the server with
  * {@link handleIncoming}, the time with {@link handleTimeout}; send what {@link pollTransmit}
  * returns to the server; read outcomes and peer data from {@link pollEvent}.
  *
@@ -207,7 +213,7 @@ export class TurnClient {
     const p = normalize(peer);
     const ch = this.channelsByPeer.get(peerKey(p));
     if (ch?.bound) {
-      this.out.push(encodeChannelData(ch.channelNumber, data));
+      this.out.push(encodeChannelData(ch.channelNumber, data, this.options.padChannelData ?? false));
     } else {
       this.out.push(
         encodeMessage({

@@ -14,6 +14,7 @@ export {
 export type { EventHandler } from './event-target.js';
 export type { RTCSignalingState } from './signaling-state.js';
 export { RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver, type RTCRtpTransceiverDirection } from './transceiver.js';
-export { MediaStream, MediaStreamTrack, type MediaStreamTrackState } from './media-stream-track.js';
+export { MediaStream, MediaStreamTrack, type MediaStreamTrackState, type EncodedFrame, type EncodedFrameInit } from './media-stream-track.js';
+export type { RTCPeerConnectionTrackEvent } from './peer-connection-events.js';
 export type { RTCStats, RTCStatsReport } from './stats.js';
 export { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport, type RTCIceTransportState, type RTCIceGathererState, type RTCDtlsTransportState, type RTCSctpTransportState, type RTCIceParameters, type RTCIceCandidatePair } from './transports.js';

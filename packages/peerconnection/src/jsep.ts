@@ -5,7 +5,7 @@
  */
 import {
   createAnswer, createDataChannelOfferSection, createOffer, createRtpOfferSection, isRejected, rejectedSection,
-  type Fingerprint, type IceCandidate, type MediaCapabilities, type MediaSection, type SessionDescription, type SsrcAttribute,
+  type Fingerprint, type IceCandidate, type MediaCapabilities, type MediaSection, type SessionDescription, type SsrcAttribute, type SsrcGroup,
 } from '@x/sdp';
 import type { RTCBundlePolicy } from './configuration.js';
 import { transportSection } from './negotiation.js';
@@ -52,17 +52,22 @@ export interface OfferResult {
   owners: Array<RTCRtpTransceiver | 'data' | undefined>;
 }
 
-function senderLines(t: RTCRtpTransceiver, cname: string): { msid: { streamId: string; trackId: string }; ssrcs: SsrcAttribute[] } {
+/** a=msid and a=ssrc lines of a sender; with RTX (RFC 4588) its SSRC too, tied by a=ssrc-group:FID. */
+function senderLines(t: RTCRtpTransceiver, cname: string, rtx: boolean): { msid: { streamId: string; trackId: string }; ssrcs: SsrcAttribute[]; ssrcGroups: SsrcGroup[] } {
   const streamId = t.sender.streamIds[0] ?? '-';
   const trackId = t.sender.track?.id ?? t.trackId;
+  const ssrcs = rtx ? [t.sender.ssrc, t.sender.rtxSsrc] : [t.sender.ssrc];
   return {
     msid: { streamId, trackId },
-    ssrcs: [
-      { ssrc: t.sender.ssrc, attribute: 'cname', value: cname },
-      { ssrc: t.sender.ssrc, attribute: 'msid', value: `${streamId} ${trackId}` },
-    ],
+    ssrcs: ssrcs.flatMap((ssrc) => [
+      { ssrc, attribute: 'cname', value: cname },
+      { ssrc, attribute: 'msid', value: `${streamId} ${trackId}` },
+    ]),
+    ssrcGroups: rtx ? [{ semantics: 'FID', ssrcs }] : [],
   };
 }
+
+const hasRtx = (codecs: ReadonlyArray<{ name: string }>): boolean => codecs.some((c) => c.name.toLowerCase() === 'rtx');
 
 /** Builds an offer (RFC 8829 §5.2.1 initial, §5.2.2 subsequent). */
 export function buildOffer(input: OfferInput): OfferResult {
@@ -117,7 +122,7 @@ export function buildOffer(input: OfferInput): OfferResult {
       capabilities: input.codecs[t.kind],
       transport,
       direction: t.sdpDirection,
-      ...senderLines(t, input.cname),
+      ...senderLines(t, input.cname, t.kind === 'video' && hasRtx(input.codecs.video.codecs)),
       bundleOnly,
       withoutCandidates,
     });
@@ -163,7 +168,7 @@ export function buildAnswer(input: AnswerInput): SessionDescription {
       setup: input.setup,
       capabilities: input.codecs[t.kind],
       direction: t.sdpDirection,
-      ...senderLines(t, input.cname),
+      ...senderLines(t, input.cname, t.kind === 'video' && hasRtx(offered.codecs) && hasRtx(input.codecs.video.codecs)),
     };
   });
 }

@@ -1,6 +1,8 @@
 /**
- * A minimal `MediaStreamTrack` and `MediaStream` (Media Capture and Streams), enough for the
- * transceiver API: Node has neither. They carry identity and state, not media.
+ * `MediaStreamTrack` and `MediaStream` (Media Capture and Streams) for Node, which has neither.
+ * Node has no camera or decoder either, so a track carries encoded media: a local track is a
+ * source the application writes encoded frames or RTP packets into, a remote track (from the
+ * `track` event) is a sink that hands out the RTP packets and depacketized frames that arrive.
  */
 import { randomUUID } from 'node:crypto';
 import { RTCEventTarget, type EventHandler } from './event-target.js';
@@ -8,7 +10,50 @@ import { RTCEventTarget, type EventHandler } from './event-target.js';
 /** A track's lifecycle. */
 export type MediaStreamTrackState = 'live' | 'ended';
 
-/** An audio or video track (identity and state only; media plumbing is not done yet). */
+/** What {@link MediaStreamTrack.writeFrame} takes besides the bytes. */
+export interface EncodedFrameInit {
+  /** Capture time in microseconds (as WebCodecs' `EncodedVideoChunk.timestamp`); the RTP timestamp is derived from it at the codec's clock rate. */
+  timestamp: number;
+  /** Whether this is a keyframe (video); informational for the packetizer. */
+  keyframe?: boolean;
+}
+
+/** An encoded frame that arrived on a remote track, depacketized and in decode order. */
+export interface EncodedFrame {
+  /** The encoded frame, bit-exact as the sender wrote it (an Opus packet, a VP8 frame, an H.264 access unit in Annex B). */
+  data: Uint8Array;
+  /** The RTP timestamp of the frame. */
+  rtpTimestamp: number;
+  /** Microseconds since the first frame of this track, from the RTP timestamps. */
+  timestamp: number;
+  /** A keyframe (always true for audio). */
+  keyframe: boolean;
+  /** The negotiated codec's MIME type, e.g. `video/VP8`. */
+  mimeType: string;
+}
+
+/** @internal Where a local track's media goes: the senders it is attached to. */
+export interface TrackSink {
+  frame(data: Uint8Array, init: EncodedFrameInit): void;
+  rtp(packet: Uint8Array): void;
+}
+
+/**
+ * An audio or video track. A local track (made with `new MediaStreamTrack(kind)`) is a source:
+ * {@link writeFrame} and {@link writeRtp} send through every `RTCRtpSender` it is the track of.
+ * A remote track (`receiver.track`, from the `track` event) is a sink: set {@link onFrame} and/or
+ * {@link onRtp}, or iterate {@link frames}. A `keyframerequest` event fires on a local video track
+ * when the peer asks for a keyframe (RTCP PLI or FIR).
+ *
+ * ```ts
+ * const track = new MediaStreamTrack('video');
+ * pc.addTrack(track);
+ * track.onkeyframerequest = () => encoder.forceKeyframe();
+ * track.writeFrame(vp8Frame, { timestamp: 33_333, keyframe: false });
+ * // the other side
+ * pc.ontrack = ({ track }) => { track.onFrame = (f) => decode(f.data); };
+ * ```
+ */
 export class MediaStreamTrack extends RTCEventTarget {
   /** `audio` or `video`. */
   readonly kind: 'audio' | 'video';
@@ -20,6 +65,14 @@ export class MediaStreamTrack extends RTCEventTarget {
   enabled = true;
   #muted: boolean;
   #readyState: MediaStreamTrackState = 'live';
+  readonly #sinks = new Set<TrackSink>();
+  #remote = false;
+  #waiting: Array<(r: IteratorResult<EncodedFrame>) => void> = [];
+  #queued: EncodedFrame[] | undefined;
+  /** Remote track: called with each depacketized frame, in decode order. */
+  onFrame: ((frame: EncodedFrame) => void) | undefined;
+  /** Remote track: called with each RTP packet that arrived for it (unprotected, before the jitter buffer), with the RTP timestamp. */
+  onRtp: ((packet: Uint8Array) => void) | undefined;
 
   constructor(kind: 'audio' | 'video', options: { id?: string; label?: string; muted?: boolean } = {}) {
     super();
@@ -57,16 +110,108 @@ export class MediaStreamTrack extends RTCEventTarget {
     this.setHandler('unmute', h);
   }
 
+  get onkeyframerequest(): EventHandler {
+    return this.getHandler('keyframerequest');
+  }
+  set onkeyframerequest(h: EventHandler) {
+    this.setHandler('keyframerequest', h);
+  }
+
+  /**
+   * Sends one encoded frame (Opus packet, VP8 frame, H.264 access unit in Annex B) through every
+   * sender of this track, packetized for the negotiated codec. Dropped while no sender sends
+   * (not negotiated, direction not sending, SRTP not keyed), as a camera's frames are.
+   * @throws InvalidStateError for an ended or a remote track.
+   */
+  writeFrame(frame: Uint8Array, init: EncodedFrameInit): void {
+    this.#checkSource();
+    if (!(frame instanceof Uint8Array)) throw new TypeError('writeFrame needs a Uint8Array');
+    if (typeof init?.timestamp !== 'number' || !Number.isFinite(init.timestamp)) throw new TypeError('writeFrame needs a numeric timestamp');
+    for (const s of this.#sinks) s.frame(frame, init);
+  }
+
+  /**
+   * Sends one RTP packet as it is, except for the SSRC, payload type and header extensions,
+   * which become the sender's negotiated ones (sequence numbers and timestamps are kept).
+   * @throws InvalidStateError for an ended or a remote track.
+   */
+  writeRtp(packet: Uint8Array): void {
+    this.#checkSource();
+    if (!(packet instanceof Uint8Array)) throw new TypeError('writeRtp needs a Uint8Array');
+    for (const s of this.#sinks) s.rtp(packet);
+  }
+
+  /**
+   * Remote track: the frames that arrive from now on, as an async iterator (ends when the track
+   * ends). Frames that arrive while nobody awaits are queued.
+   */
+  frames(): AsyncIterableIterator<EncodedFrame> {
+    this.#queued ??= [];
+    const it: AsyncIterableIterator<EncodedFrame> = {
+      next: () => {
+        const f = this.#queued!.shift();
+        if (f !== undefined) return Promise.resolve({ value: f, done: false });
+        if (this.#readyState === 'ended') return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => this.#waiting.push(resolve));
+      },
+      return: () => {
+        this.#queued = undefined;
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
+  }
+
   /** Ends the track (no `ended` event for a local stop, as in browsers). */
   stop(): void {
     this.#readyState = 'ended';
+    this.#finishIterators();
   }
 
   /** @internal The remote side stopped sending for good. */
   end(): void {
     if (this.#readyState === 'ended') return;
     this.#readyState = 'ended';
+    this.#finishIterators();
     this.fire('ended');
+  }
+
+  /** @internal A receiver's track. */
+  markRemote(): void {
+    this.#remote = true;
+  }
+  /** @internal */
+  addSink(s: TrackSink): void {
+    this.#sinks.add(s);
+  }
+  /** @internal */
+  removeSink(s: TrackSink): void {
+    this.#sinks.delete(s);
+  }
+  /** @internal A frame arrived for this remote track. */
+  deliverFrame(f: EncodedFrame): void {
+    this.onFrame?.(f);
+    const w = this.#waiting.shift();
+    if (w !== undefined) w({ value: f, done: false });
+    else this.#queued?.push(f);
+  }
+  /** @internal An RTP packet arrived for this remote track. */
+  deliverRtp(p: Uint8Array): void {
+    this.onRtp?.(p);
+  }
+  /** @internal The peer asked for a keyframe. */
+  requestKeyframe(): void {
+    this.fire('keyframerequest');
+  }
+
+  #checkSource(): void {
+    if (this.#remote) throw new DOMException('a remote track is not a source', 'InvalidStateError');
+    if (this.#readyState === 'ended') throw new DOMException('the track has ended', 'InvalidStateError');
+  }
+
+  #finishIterators(): void {
+    for (const w of this.#waiting.splice(0)) w({ value: undefined, done: true });
   }
 
   /** @internal */

@@ -27,7 +27,8 @@ type Credentials = { usernameFragment: string; password: string };
 export class OfferAnswer {
   readonly #sessionId = randomBytes(8).readBigUInt64BE(0) >> 2n;
   #version = 1n;
-  readonly #cname = randomUUID();
+  /** CNAME of this connection's RTP senders (RFC 7022: random, per connection). */
+  readonly cname = randomUUID();
   /** The last offer made, and which transceiver each of its sections is for. */
   lastOffer: { sdp: string; owners: OfferResult['owners'] } | undefined;
   /** The last answer made. */
@@ -50,7 +51,7 @@ export class OfferAnswer {
       transport: this.#localTransport(),
       bundlePolicy: this.src.bundlePolicy(),
       codecs: this.src.deps.codecs,
-      cname: this.#cname,
+      cname: this.cname,
       maxMessageSize: this.src.deps.maxMessageSize,
     });
     const sdp = write(description);
@@ -68,7 +69,7 @@ export class OfferAnswer {
         transport: this.#localTransport(),
         codecs: this.src.deps.codecs,
         setup: this.src.transport.role === 'server' ? 'passive' : 'active',
-        cname: this.#cname,
+        cname: this.cname,
         maxMessageSize: this.src.deps.maxMessageSize,
       }),
     );

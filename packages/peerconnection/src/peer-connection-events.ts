@@ -2,6 +2,11 @@
 import type { RTCDataChannel } from './data-channel.js';
 import { RTCEventTarget, type EventHandler } from './event-target.js';
 import type { RTCDataChannelEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
+import type { MediaStream, MediaStreamTrack } from './media-stream-track.js';
+import type { RTCRtpReceiver, RTCRtpTransceiver } from './transceiver.js';
+
+/** The `track` event of a peer connection, with its members typed. */
+export type RTCPeerConnectionTrackEvent = RTCTrackEvent<RTCRtpReceiver, RTCRtpTransceiver, MediaStreamTrack, MediaStream>;
 
 /** EventTarget with RTCPeerConnection's event handler attributes. */
 export class RTCPeerConnectionEventHandlers extends RTCEventTarget {
@@ -47,10 +52,10 @@ export class RTCPeerConnectionEventHandlers extends RTCEventTarget {
   set ondatachannel(h: EventHandler<RTCDataChannelEvent<RTCDataChannel>>) {
     this.setHandler('datachannel', h);
   }
-  get ontrack(): EventHandler<RTCTrackEvent> {
+  get ontrack(): EventHandler<RTCPeerConnectionTrackEvent> {
     return this.getHandler('track');
   }
-  set ontrack(h: EventHandler<RTCTrackEvent>) {
+  set ontrack(h: EventHandler<RTCPeerConnectionTrackEvent>) {
     this.setHandler('track', h);
   }
 }

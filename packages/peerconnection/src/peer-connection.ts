@@ -23,8 +23,10 @@ import { OperationsChain } from './operations-chain.js';
 import { RTCSessionDescription, checkSdpType, type RTCLocalSessionDescriptionInit, type RTCSessionDescriptionInit } from './session-description.js';
 import { implicitLocalType, nextSignalingState, type RTCSignalingState } from './signaling-state.js';
 import { RTCStatsCollector, type RTCStatsReport } from './stats.js';
+import { selectStats } from './rtp-stats.js';
 import { RTCRtpTransceiver, checkDirection, type RTCRtpReceiver, type RTCRtpSender, type RTCRtpTransceiverDirection } from './transceiver.js';
 import { TransportController } from './transport-controller.js';
+import { MediaController } from './media-controller.js';
 import { RTCDtlsTransport, RTCIceTransport, RTCSctpTransport } from './transports.js';
 import { addLocalCandidate, applyRemoteCandidate } from './description-candidates.js';
 
@@ -81,6 +83,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   readonly #dtlsTransport: RTCDtlsTransport;
   #sctpTransport: RTCSctpTransport | undefined;
   readonly #stats: RTCStatsCollector;
+  #media!: MediaController;
 
   /**
    * `new RTCPeerConnection(configuration)`. The second argument is how a
@@ -120,6 +123,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
         this.#updateConnectionState();
       },
       selectedPair: (p) => this.#iceTransport.selectedPairChanged(p),
+      media: (p, rtcp) => this.#media.receive(p, rtcp),
+      srtpReady: () => this.#media.srtpReady(),
       sctp: (sctp) => {
         this.#channels.attach(sctp);
         sctp.on('statechange', (st) => st === 'established' && this.#sctpTransport?.setState('connected'));
@@ -138,7 +143,12 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       bundlePolicy: () => this.#config.bundlePolicy,
       transceivers: this.#tset.list,
     });
+    this.#media = new MediaController(
+      { sendRtp: (p) => this.#transport.sendRtp(p), sendRtcp: (p) => this.#transport.sendRtcp(p), now: this.#deps.clock },
+      this.#jsep.cname,
+    );
     this.#stats = new RTCStatsCollector(() => ({
+      media: this.#media,
       transport: this.#transport,
       channels: this.#channels,
       certificate: this.#certificate,
@@ -343,14 +353,17 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   // ───────────── stats and close ─────────────
 
   /**
-   * Stats of the connection, transport, candidates, certificates and data channels (W3C
-   * webrtc-stats). A track selector is accepted for compatibility; with no media, it selects nothing more.
+   * Stats of the connection, transport, candidates, certificates, data channels and RTP streams
+   * (W3C webrtc-stats). With a track (W3C §8.2 stats selection), only the RTP streams of the
+   * sender or receiver of that track, their codecs and the transport; InvalidAccessError when no
+   * sender or receiver has it.
    */
-  async getStats(_selector?: MediaStreamTrack | null): Promise<RTCStatsReport> {
-    return this.#stats.collect({
-      dataChannels: this.#channels.all,
-      connectionState: this.#connState,
-    });
+  async getStats(selector?: MediaStreamTrack | null): Promise<RTCStatsReport> {
+    const report = this.#stats.collect({ dataChannels: this.#channels.all, connectionState: this.#connState });
+    if (selector === undefined || selector === null) return report;
+    const list = this.#tset.list;
+    if (!list.some((t) => t.sender.track === selector || t.receiver.track === selector)) throw domException('InvalidAccessError', 'no sender or receiver has this track');
+    return selectStats(report, selector.id, list.filter((t) => t.sender.track === selector).map((t) => t.sender.ssrc));
   }
 
   /** Closes everything at once; no state events fire (W3C §4.4.1.6 close). */
@@ -361,6 +374,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     this.#chain.close();
     for (const t of this.#tset.list) t.markStopped();
     this.#channels.close();
+    this.#media.close();
     this.#transport.close();
     this.#iceTransport.setState('closed', false);
     this.#dtlsTransport.setState('closed', false);
@@ -482,11 +496,12 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     if (remoteT?.iceUfrag !== undefined && remoteT.icePwd !== undefined) {
       this.#transport.setRemote({ usernameFragment: remoteT.iceUfrag, password: remoteT.icePwd, iceLite: remoteT.iceLite }, remoteT.candidates, remoteT.endOfCandidates);
     }
+    const muted = type === 'pranswer' ? [] : this.#tset.remoteStoppedSending(model);
     this.#applyTransports(model);
     this.#setSignaling(next);
+    for (const t of muted) this.#tset.muteRemote(t);
     for (const t of tracks) {
-      t.receptive = true;
-      const streams = t.remoteStreamIds.map((id) => new MediaStream(id));
+      const streams = this.#tset.addRemote(t);
       this.dispatchEvent(new RTCTrackEvent('track', { receiver: t.receiver, track: t.receiver.track, streams, transceiver: t }));
     }
     if (this.#signaling === 'stable') this.#nn.afterStable(wasNeeded);
@@ -507,6 +522,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   /** Offer and answer are both applied: directions, rejected sections, DTLS role, SCTP. */
   #finishNegotiation(local: SessionDescription, remote: SessionDescription, answeredBy: 'local' | 'remote'): void {
     this.#tset.applyAnswer(answeredBy === 'local' ? local : remote, answeredBy);
+    this.#media.configure(this.#tset.list, local, remote, answeredBy);
     const localSetup = transportSection(local)?.section.setup ?? local.setup;
     const remoteT = bundleTransport(remote);
     if (remoteT === undefined) return;

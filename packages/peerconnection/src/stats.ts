@@ -1,12 +1,15 @@
 /**
  * getStats (W3C webrtc-stats): peer-connection, transport, candidate-pair, local-candidate,
- * remote-candidate, certificate and data-channel stats, read from the owned parts.
+ * remote-candidate, certificate, data-channel, and (from `rtp-stats.ts`) codec, inbound-rtp and
+ * outbound-rtp stats, read from the owned parts.
  */
 import { computeFingerprint } from '@x/dtls';
 import type { Candidate, CandidatePair } from '@x/ice';
 import type { RTCCertificate } from './certificate.js';
 import type { RTCDataChannel } from './data-channel.js';
 import type { DataChannelController } from './data-channel-controller.js';
+import type { MediaController } from './media-controller.js';
+import { rtpStats } from './rtp-stats.js';
 import type { TransportController } from './transport-controller.js';
 
 /** One stats object: `id`, `type`, `timestamp` and the type's fields. */
@@ -22,6 +25,7 @@ export type RTCStatsReport = ReadonlyMap<string, RTCStats>;
 
 /** What the collector reads. */
 export interface StatsSources {
+  media: MediaController;
   transport: TransportController;
   channels: DataChannelController;
   certificate: RTCCertificate;
@@ -88,6 +92,7 @@ export class RTCStatsCollector {
       }
     }
     add(transport);
+    for (const st of rtpStats(s.media, timestamp)) add(st);
     void o.connectionState;
     return report;
   }

@@ -4,12 +4,14 @@
  */
 import { isRejected, reverseDirection, type SessionDescription } from '@x/sdp';
 import { domException } from './errors.js';
-import type { MediaStream, MediaStreamTrack } from './media-stream-track.js';
+import { MediaStream, type MediaStreamTrack } from './media-stream-track.js';
 import { RTCRtpTransceiver, type RTCRtpSender, type RTCRtpTransceiverDirection } from './transceiver.js';
 
 /** Transceivers in creation order. */
 export class TransceiverSet {
   readonly list: RTCRtpTransceiver[] = [];
+  /** Remote streams by msid stream id, so every `track` event of a stream gives the same object. */
+  readonly #remoteStreams = new Map<string, MediaStream>();
 
   /** @param changed a change that may need negotiation happened. */
   constructor(private readonly changed: () => void) {}
@@ -101,6 +103,35 @@ export class TransceiverSet {
       if ((m.direction === 'sendrecv' || m.direction === 'sendonly') && !t.receptive) out.push(t);
     }
     return out;
+  }
+
+  /**
+   * A remote description in which sections that sent no longer do (W3C §4.4.1.6 "process the
+   * removal of a remote track"): the transceivers whose remote track is to be muted.
+   */
+  remoteStoppedSending(remote: SessionDescription): RTCRtpTransceiver[] {
+    const out: RTCRtpTransceiver[] = [];
+    for (const m of remote.media) {
+      const t = this.byMid(m.mid);
+      if (t === undefined || !t.receptive) continue;
+      if (isRejected(m) || m.direction === 'recvonly' || m.direction === 'inactive') out.push(t);
+    }
+    return out;
+  }
+
+  /** W3C "process the removal of a remote track": not receptive, out of its streams, muted. */
+  muteRemote(t: RTCRtpTransceiver): void {
+    t.receptive = false;
+    for (const st of this.#remoteStreams.values()) st.removeTrack(t.receiver.track);
+    t.receiver.track.setMuted(true);
+  }
+
+  /** W3C "process the addition of a remote track": receptive, in its streams; gives the streams for the `track` event. */
+  addRemote(t: RTCRtpTransceiver): MediaStream[] {
+    t.receptive = true;
+    const streams = t.remoteStreamIds.map((id) => this.#remoteStreams.get(id) ?? this.#remoteStreams.set(id, new MediaStream(id)).get(id)!);
+    for (const st of streams) st.addTrack(t.receiver.track);
+    return streams;
   }
 
   /** Negotiation finished: currentDirection from the answer, rejected sections stop their transceivers. */

@@ -1,11 +1,12 @@
 /**
  * `RTCRtpTransceiver`, `RTCRtpSender` and `RTCRtpReceiver` (W3C WebRTC §5): the negotiation
- * side (mid, direction, currentDirection, tracks and streams). Media over SRTP is not plumbed yet.
+ * side (mid, direction, currentDirection, tracks and streams). The media itself runs in the
+ * {@link MediaController}, which attaches to senders and receivers after each negotiation.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Direction } from '@x/sdp';
 import { domException } from './errors.js';
-import { MediaStreamTrack, type MediaStream } from './media-stream-track.js';
+import { MediaStreamTrack, type MediaStream, type TrackSink } from './media-stream-track.js';
 import type { RTCDtlsTransport } from './transports.js';
 
 /** `RTCRtpTransceiverDirection`. */
@@ -20,16 +21,23 @@ export function checkDirection(d: unknown): asserts d is RTCRtpTransceiverDirect
   }
 }
 
-/** Sends a track (identity and SDP parts only for now). */
+/** Sends a track: the frames or RTP packets written into it go out as SRTP with the negotiated SSRC, payload type and header extensions. */
 export class RTCRtpSender {
-  /** The track sent, or null. */
-  track: MediaStreamTrack | null;
+  #track: MediaStreamTrack | null = null;
+  /** @internal Where the track's media goes once negotiated (set by the media controller). */
+  media: TrackSink | undefined;
+  readonly #sink: TrackSink = {
+    frame: (d, i) => this.media?.frame(d, i),
+    rtp: (p) => this.media?.rtp(p),
+  };
   /** The DTLS transport media goes over, once negotiated. */
   transport: RTCDtlsTransport | null = null;
   /** @internal Stream ids for a=msid. */
   streamIds: string[];
   /** @internal SSRC for a=ssrc. */
   readonly ssrc: number;
+  /** @internal SSRC of the RTX stream (RFC 4588), announced with a=ssrc-group:FID. */
+  readonly rtxSsrc: number;
   /** @internal The kind of the transceiver. */
   readonly kind: 'audio' | 'video';
   /** @internal Set by the transceiver. */
@@ -39,11 +47,22 @@ export class RTCRtpSender {
   constructor(kind: 'audio' | 'video', track: MediaStreamTrack | null, streamIds: string[]) {
     this.kind = kind;
     this.track = track;
+    this.rtxSsrc = randomBytes(4).readUInt32BE(0) || 2;
     this.streamIds = streamIds;
     this.ssrc = randomBytes(4).readUInt32BE(0) || 1;
   }
 
-  /** Replaces the track without renegotiation (same kind). */
+  /** The track sent, or null. (Assigned internally by addTrack, removeTrack, replaceTrack and stop.) */
+  get track(): MediaStreamTrack | null {
+    return this.#track;
+  }
+  set track(t: MediaStreamTrack | null) {
+    this.#track?.removeSink(this.#sink);
+    this.#track = t;
+    t?.addSink(this.#sink);
+  }
+
+  /** Replaces the track without renegotiation (same kind): the new track's frames go out on the same SSRC. */
   async replaceTrack(track: MediaStreamTrack | null): Promise<void> {
     if (track !== null && track.kind !== this.kind) throw new TypeError(`a ${track.kind} track cannot replace a ${this.kind} one`);
     this.track = track;
@@ -56,7 +75,7 @@ export class RTCRtpSender {
   }
 }
 
-/** Receives a track. */
+/** Receives a track: its `track` is the sink of what arrives (see {@link MediaStreamTrack.onFrame}). */
 export class RTCRtpReceiver {
   /** Always present; muted until media flows. */
   readonly track: MediaStreamTrack;
@@ -65,6 +84,7 @@ export class RTCRtpReceiver {
   /** @internal */
   constructor(kind: 'audio' | 'video') {
     this.track = new MediaStreamTrack(kind, { muted: true, label: `remote ${kind}` });
+    this.track.markRemote();
   }
 }
 

@@ -6,6 +6,7 @@
 import { DtlsEndpoint, type CertificateFingerprint, type DtlsState } from '@x/dtls';
 import { IceTransport, formatCandidate, type CandidatePair, generateIceParameters, type IceConnectionState, type IceGatheringState, type LocalCandidate } from '@x/ice';
 import { SctpTransport } from '@x/sctp';
+import { SrtpSession } from '@x/srtp';
 import { parseCandidate as parseSdpCandidate, writeCandidate, type Fingerprint, type IceCandidate } from '@x/sdp';
 import type { RTCCertificate } from './certificate.js';
 import type { ResolvedConfiguration } from './configuration.js';
@@ -22,6 +23,10 @@ export interface TransportEvents {
   selectedPair(p: CandidatePair): void;
   /** The association object exists (before it is established): bind data channels to it. */
   sctp(sctp: SctpTransport): void;
+  /** An SRTP or SRTCP packet arrived and was unprotected (RFC 5761 demux by payload type 192–223). */
+  media?(packet: Uint8Array, rtcp: boolean): void;
+  /** SRTP is keyed: media can be sent. */
+  srtpReady?(): void;
 }
 
 /** The remote side's ICE parameters for the bundle. */
@@ -35,6 +40,8 @@ export interface RemoteIceParameters {
 export interface DemuxStats {
   dtlsPackets: number;
   rtpPackets: number;
+  /** SRTP/SRTCP packets refused (before keying, authentication or replay failures). */
+  srtpDropped: number;
   /** Not STUN, DTLS or RTP (RFC 7983 ranges), dropped. */
   dropped: number;
 }
@@ -50,10 +57,12 @@ export class TransportController {
   dtls: DtlsEndpoint | undefined;
   /** SCTP, once DTLS connected and data channels were negotiated. */
   sctp: SctpTransport | undefined;
+  /** SRTP keyed from DTLS-SRTP (RFC 5764) once the handshake is done and use_srtp was agreed. */
+  srtp: SrtpSession | undefined;
   /** Local ICE credentials in use (or about to be, after a restart). */
   localIce: { usernameFragment: string; password: string } = generateIceParameters();
   /** Demultiplexer counters. */
-  readonly demux: DemuxStats = { dtlsPackets: 0, rtpPackets: 0, dropped: 0 };
+  readonly demux: DemuxStats = { dtlsPackets: 0, rtpPackets: 0, srtpDropped: 0, dropped: 0 };
   /** Packets and bytes through the selected pair (not counting STUN). */
   readonly traffic = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0 };
   /** Local candidates gathered for the current credentials, as SDP candidates. */
@@ -253,8 +262,8 @@ export class TransportController {
       return;
     }
     if (b >= 128 && b <= 191) {
-      // RTP/RTCP: media plumbing (SRTP) is not done yet.
       this.demux.rtpPackets++;
+      this.receiveMedia(d);
       return;
     }
     this.demux.dropped++;
@@ -298,6 +307,7 @@ export class TransportController {
     this.dtls = dtls;
     this.setDtlsState('connecting');
     dtls.on('connected', () => {
+      this.keySrtp(dtls);
       this.setDtlsState('connected');
       this.maybeStartSctp();
     });
@@ -312,6 +322,68 @@ export class TransportController {
     const early = this.earlyDtls;
     this.earlyDtls = [];
     for (const d of early) this.dtlsIn?.(d);
+  }
+
+  /** Protects and sends one RTP packet; false when SRTP is not keyed yet (or the packet is refused). */
+  sendRtp(packet: Uint8Array): boolean {
+    return this.sendMedia(packet, false);
+  }
+
+  /** Protects and sends one RTCP (compound) packet; false when SRTP is not keyed yet. */
+  sendRtcp(packet: Uint8Array): boolean {
+    return this.sendMedia(packet, true);
+  }
+
+  private sendMedia(packet: Uint8Array, rtcp: boolean): boolean {
+    const srtp = this.srtp;
+    const ice = this.ice;
+    if (srtp === undefined || ice === undefined || this.closed) return false;
+    let out: Uint8Array;
+    try {
+      out = rtcp ? srtp.protectRtcp(packet) : srtp.protectRtp(packet);
+    } catch (e) {
+      this.deps.logger.debug('SRTP protect failed', e);
+      return false;
+    }
+    this.traffic.packetsSent++;
+    this.traffic.bytesSent += out.length;
+    ice.send(out);
+    return true;
+  }
+
+  /** RFC 5764 §4.2: keys from the exporter, profile from use_srtp, directions from our DTLS role. */
+  private keySrtp(dtls: DtlsEndpoint): void {
+    if (this.srtp !== undefined || this.dtlsRole === undefined) return;
+    try {
+      const keys = dtls.getSrtpKeyingMaterial();
+      if (keys === undefined) return; // use_srtp not agreed: data channels only
+      this.srtp = new SrtpSession({ profile: keys.profile, keys, role: this.dtlsRole });
+    } catch (e) {
+      this.deps.logger.warn('SRTP could not be keyed', e);
+      return;
+    }
+    this.events.srtpReady?.();
+  }
+
+  /** RTP and RTCP share the port (RFC 5761 §4): payload type 192–223 is RTCP. */
+  private receiveMedia(d: Uint8Array): void {
+    const srtp = this.srtp;
+    if (srtp === undefined) {
+      this.demux.srtpDropped++;
+      return;
+    }
+    const pt = d[1] ?? 0;
+    const rtcp = pt >= 192 && pt <= 223;
+    const plain = rtcp ? srtp.tryUnprotectRtcp(d) : srtp.tryUnprotectRtp(d);
+    if (plain === undefined) {
+      this.demux.srtpDropped++;
+      return;
+    }
+    try {
+      this.events.media?.(plain, rtcp);
+    } catch (e) {
+      this.deps.logger.warn('media handler failed', e);
+    }
   }
 
   private setDtlsState(s: DtlsState, error?: { code: string; message: string }): void {

@@ -1,0 +1,234 @@
+/**
+ * The media controller: after each negotiation it gives every transceiver its sending and
+ * receiving RTP streams from the answer (codec, payload types, SSRCs, RTX, header extension ids);
+ * it routes unprotected RTP by MID header extension, then SSRC (from `a=ssrc` or learned from a
+ * packet that carried the MID), then payload type (RFC 8843 §9.2); it feeds RTCP to the streams
+ * it is about and sends SR, RR, NACK and PLI on a timer.
+ */
+import { RtpError, SendSideBandwidthEstimator, getRtpExtension, parseRtcp, parseRtpPacket, parseSdesIdExtension, type RtcpPacket, type TransportCc } from '@x/rtp';
+import { isRejected, type MediaSection, type SessionDescription } from '@x/sdp';
+import { MediaReceiver } from './media-receiver.js';
+import { MediaSender, type MediaSenderContext } from './media-sender.js';
+import { extensionIds, sendCodec, rtxPayloadType, type ExtensionIds } from './rtp-codec.js';
+import type { RTCRtpTransceiver } from './transceiver.js';
+
+/** What the controller sends through and reads. */
+export interface MediaTransport {
+  sendRtp(packet: Uint8Array): boolean;
+  sendRtcp(packet: Uint8Array): boolean;
+  now(): number;
+}
+
+/** Demultiplexer counters of the media path. */
+export interface MediaDemuxStats {
+  /** RTP no transceiver claimed (unknown MID, SSRC and payload type). */
+  unroutedRtp: number;
+  /** RTP or RTCP that did not parse. */
+  malformed: number;
+}
+
+const POLL_MS = 20;
+const SR_INTERVAL_MS = 1000;
+
+/** Media of all transceivers of one bundle. */
+export class MediaController {
+  readonly senders = new Map<RTCRtpTransceiver, MediaSender>();
+  readonly receivers = new Map<RTCRtpTransceiver, MediaReceiver>();
+  readonly stats: MediaDemuxStats = { unroutedRtp: 0, malformed: 0 };
+  #byMid = new Map<string, MediaReceiver>();
+  #bySsrc = new Map<number, MediaReceiver>();
+  #byPt = new Map<number, MediaReceiver | null>();
+  #midId: number | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #nextSr = 0;
+  #ready = false;
+  #closed = false;
+  readonly #transportCc: TransportCc = { extensionId: 0, estimator: new SendSideBandwidthEstimator(), sequence: { next: 1 } };
+  readonly #ctx: MediaSenderContext;
+
+  constructor(private readonly transport: MediaTransport, private readonly cname: string) {
+    this.#ctx = {
+      sendRtp: (p) => transport.sendRtp(p),
+      sendRtcp: (p) => transport.sendRtcp(p),
+      now: () => transport.now(),
+      unixNow: () => Date.now(),
+      transportCc: this.#transportCc,
+    };
+  }
+
+  /**
+   * Offer and answer are applied: streams for every transceiver by its negotiated direction.
+   * A sender keeps its stream (sequence numbers, history) while the codec stays the same.
+   */
+  configure(transceivers: readonly RTCRtpTransceiver[], local: SessionDescription, remote: SessionDescription, answeredBy: 'local' | 'remote'): void {
+    if (this.#closed) return;
+    const answer = answeredBy === 'local' ? local : remote;
+    this.#byMid.clear();
+    this.#byPt.clear();
+    this.#midId = undefined;
+    for (const t of transceivers) {
+      const mid = t.mid;
+      const a = mid === null ? undefined : answer.media.find((m) => m.mid === mid);
+      const r = mid === null ? undefined : remote.media.find((m) => m.mid === mid);
+      if (mid === null || a === undefined || r === undefined || isRejected(a) || t.stopped || t.stopping) {
+        this.#detach(t);
+        continue;
+      }
+      const ids = extensionIds(a);
+      this.#midId ??= ids.mid;
+      const dir = t.currentDirection;
+      this.#configureSender(t, mid, a, ids, dir === 'sendrecv' || dir === 'sendonly');
+      this.#configureReceiver(t, mid, a, r, dir === 'sendrecv' || dir === 'recvonly');
+    }
+    this.#maybeStart();
+  }
+
+  /** SRTP is keyed: RTCP timers start. */
+  srtpReady(): void {
+    this.#ready = true;
+    this.#maybeStart();
+  }
+
+  /** An unprotected RTP or RTCP packet. Bad ones are counted and dropped. */
+  receive(packet: Uint8Array, rtcp: boolean): void {
+    if (this.#closed) return;
+    if (rtcp) return this.#receiveRtcp(packet);
+    if (packet.length < 12) {
+      this.stats.malformed++;
+      return;
+    }
+    const pt = packet[1]! & 0x7f;
+    const ssrc = ((packet[8]! << 24) | (packet[9]! << 16) | (packet[10]! << 8) | packet[11]!) >>> 0;
+    let receiver: MediaReceiver | undefined;
+    const midId = this.#midId;
+    if (midId !== undefined && (packet[0]! & 0x10) !== 0) {
+      try {
+        const value = getRtpExtension(parseRtpPacket(packet), midId);
+        if (value !== undefined) {
+          receiver = this.#byMid.get(parseSdesIdExtension(value));
+          // RFC 8843 §9.2: the MID binds the SSRC from now on.
+          if (receiver !== undefined && receiver.rtxSsrc !== ssrc) this.#bySsrc.set(ssrc, receiver);
+        }
+      } catch (e) {
+        if (!(e instanceof RtpError)) throw e;
+        this.stats.malformed++;
+        return;
+      }
+    }
+    receiver ??= this.#bySsrc.get(ssrc) ?? this.#byPt.get(pt) ?? undefined;
+    if (receiver === undefined) {
+      this.stats.unroutedRtp++;
+      return;
+    }
+    receiver.receive(packet, ssrc, pt, this.transport.now());
+    for (const p of receiver.poll(this.transport.now(), this.#rtt())) this.transport.sendRtcp(p);
+  }
+
+  /** Stops timers; streams stay for the last stats. */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const t of this.senders.keys()) t.sender.media = undefined;
+  }
+
+  #configureSender(t: RTCRtpTransceiver, mid: string, answer: MediaSection, ids: ExtensionIds, sending: boolean): void {
+    const existing = this.senders.get(t);
+    if (!sending) {
+      if (existing !== undefined) existing.active = false;
+      t.sender.media = undefined;
+      return;
+    }
+    const codec = sendCodec(t.kind, answer);
+    if (codec === undefined) {
+      t.sender.media = undefined;
+      return;
+    }
+    if (existing !== undefined && existing.codec.codec.payloadType === codec.codec.payloadType && existing.mid === mid) {
+      existing.active = true;
+      t.sender.media = existing;
+      return;
+    }
+    const rtxPt = t.kind === 'video' ? rtxPayloadType(answer, codec.codec.payloadType) : undefined;
+    const rtx = rtxPt !== undefined ? { ssrc: t.sender.rtxSsrc, payloadType: rtxPt } : undefined;
+    const s = new MediaSender(t.sender.ssrc, codec, mid, ids, rtx, this.cname, this.#ctx);
+    s.onKeyframeRequest = () => t.sender.track?.requestKeyframe();
+    this.senders.set(t, s);
+    t.sender.media = s;
+  }
+
+  #configureReceiver(t: RTCRtpTransceiver, mid: string, answer: MediaSection, remote: MediaSection, receiving: boolean): void {
+    let r = this.receivers.get(t);
+    if (!receiving) {
+      if (r !== undefined) this.#unroute(r);
+      return;
+    }
+    if (r === undefined) {
+      r = new MediaReceiver(t.kind, mid, t.receiver.track, answer.codecs, t.sender.ssrc, this.cname);
+      this.receivers.set(t, r);
+    }
+    r.codecs = answer.codecs;
+    this.#byMid.set(mid, r);
+    // a=ssrc of the remote section: the media SSRC and, by a=ssrc-group:FID, its RTX SSRC.
+    const fid = remote.ssrcGroups.find((g) => g.semantics === 'FID');
+    if (fid !== undefined && fid.ssrcs.length >= 2) {
+      this.#bySsrc.set(fid.ssrcs[0]!, r);
+      this.#bySsrc.set(fid.ssrcs[1]!, r);
+      r.rtxSsrc = fid.ssrcs[1]!;
+    }
+    for (const s of remote.ssrcs) if (!this.#bySsrc.has(s.ssrc)) this.#bySsrc.set(s.ssrc, r);
+    // The payload type routes only when it is unique to one transceiver.
+    for (const c of answer.codecs) this.#byPt.set(c.payloadType, this.#byPt.has(c.payloadType) ? null : r);
+  }
+
+  #detach(t: RTCRtpTransceiver): void {
+    const s = this.senders.get(t);
+    if (s !== undefined) s.active = false;
+    t.sender.media = undefined;
+    const r = this.receivers.get(t);
+    if (r !== undefined) this.#unroute(r);
+  }
+
+  #unroute(r: MediaReceiver): void {
+    for (const [k, v] of this.#bySsrc) if (v === r) this.#bySsrc.delete(k);
+    for (const [k, v] of this.#byMid) if (v === r) this.#byMid.delete(k);
+    for (const [k, v] of this.#byPt) if (v === r) this.#byPt.delete(k);
+  }
+
+  #receiveRtcp(packet: Uint8Array): void {
+    let packets: RtcpPacket[];
+    try {
+      packets = parseRtcp(packet);
+    } catch (e) {
+      if (!(e instanceof RtpError)) throw e;
+      this.stats.malformed++;
+      return;
+    }
+    const now = this.transport.now();
+    for (const s of this.senders.values()) s.receiveRtcp(packets);
+    for (const r of this.receivers.values()) r.receiveRtcp(packets, now);
+  }
+
+  #rtt(): number | undefined {
+    for (const s of this.senders.values()) if (s.stream.rttMs !== undefined) return s.stream.rttMs;
+    return undefined;
+  }
+
+  #maybeStart(): void {
+    if (this.#closed || !this.#ready || this.#timer !== undefined) return;
+    if (this.senders.size === 0 && this.receivers.size === 0) return;
+    this.#timer = setInterval(() => this.tick(), POLL_MS);
+    this.#timer.unref();
+  }
+
+  /** @internal One timer step (tests call it with a simulated clock): RR/NACK/PLI, and SR once a second. */
+  tick(): void {
+    const now = this.transport.now();
+    const rtt = this.#rtt();
+    for (const r of this.receivers.values()) for (const p of r.poll(now, rtt)) this.transport.sendRtcp(p);
+    if (now >= this.#nextSr) {
+      this.#nextSr = now + SR_INTERVAL_MS;
+      for (const s of this.senders.values()) if (s.active) s.senderReport();
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The receiving half of a transceiver's media: RTP routed to it goes to the remote track as it
+ * is (`onRtp`), and through `@x/rtp`'s {@link RtpReceiveStream} (jitter buffer, NACK, PLI, RR) to
+ * the track as depacketized frames (`onFrame`, `frames()`).
+ */
+import { RtpReceiveStream, type RtcpPacket } from '@x/rtp';
+import type { Codec } from '@x/sdp';
+import type { MediaStreamTrack } from './media-stream-track.js';
+import { rtpHeaderSize } from './media-sender.js';
+import { mediaCodec, rtxPayloadType, type MediaCodec } from './rtp-codec.js';
+
+/** inbound-rtp counters (W3C webrtc-stats: bytes are payload bytes). */
+export interface InboundCounters {
+  packetsReceived: number;
+  bytesReceived: number;
+  headerBytesReceived: number;
+  framesReceived: number;
+  keyFramesReceived: number;
+  nackCount: number;
+  pliCount: number;
+  /** Packets of a payload type the answer did not negotiate, dropped. */
+  packetsDiscarded: number;
+}
+
+/** One receiving RTP stream of a transceiver (the first SSRC routed to it). */
+export class MediaReceiver {
+  readonly counters: InboundCounters = {
+    packetsReceived: 0, bytesReceived: 0, headerBytesReceived: 0, framesReceived: 0, keyFramesReceived: 0, nackCount: 0, pliCount: 0, packetsDiscarded: 0,
+  };
+  /** The media SSRC, once known. */
+  ssrc: number | undefined;
+  /** Its RTX SSRC, from a=ssrc-group:FID. */
+  rtxSsrc: number | undefined;
+  /** The codec of the stream being received. */
+  codec: MediaCodec | undefined;
+  #stream: RtpReceiveStream | undefined;
+  #firstTimestamp: number | undefined;
+  #lastTimestamp = 0;
+  #unwrapped = 0;
+
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly mid: string,
+    readonly track: MediaStreamTrack,
+    /** The codecs the answer negotiated, for payload types. */
+    public codecs: Codec[],
+    private readonly localSsrc: number,
+    private readonly cname: string,
+  ) {}
+
+  /** An unprotected RTP packet for this transceiver (`pt`/`ssrc` already read by the router). */
+  receive(packet: Uint8Array, ssrc: number, pt: number, nowMs: number): void {
+    const isRtx = this.rtxSsrc !== undefined && ssrc === this.rtxSsrc;
+    if (!isRtx) {
+      const codec = this.codecs.find((c) => c.payloadType === pt);
+      const media = codec === undefined ? undefined : mediaCodec(this.kind, codec);
+      if (media === undefined) {
+        this.counters.packetsDiscarded++;
+        return;
+      }
+      if (this.#stream === undefined || this.ssrc !== ssrc || this.codec?.codec.payloadType !== pt) this.#start(ssrc, media);
+      const header = rtpHeaderSize(packet);
+      this.counters.packetsReceived++;
+      this.counters.headerBytesReceived += header;
+      this.counters.bytesReceived += packet.length - header - ((packet[0]! & 0x20) !== 0 ? packet[packet.length - 1]! : 0);
+      this.track.setMuted(false);
+      this.track.deliverRtp(packet);
+    } else if (this.#stream === undefined) {
+      return;
+    }
+    this.#stream!.receiveRtp(packet, nowMs);
+    this.#drain();
+  }
+
+  /** RTCP from the remote sender (SR, BYE). */
+  receiveRtcp(packets: RtcpPacket[], nowMs: number): void {
+    this.#stream?.receiveRtcp(packets, nowMs);
+  }
+
+  /** RTCP to send now: RR, NACK, PLI. */
+  poll(nowMs: number, rttMs: number | undefined): Uint8Array[] {
+    const s = this.#stream;
+    if (s === undefined) return [];
+    const before = { n: s.stats.nacksSent, p: s.stats.plisSent };
+    const out = s.poll(nowMs, rttMs);
+    this.counters.nackCount += s.stats.nacksSent - before.n;
+    this.counters.pliCount += s.stats.plisSent - before.p;
+    this.#drain();
+    return out;
+  }
+
+  #start(ssrc: number, media: MediaCodec): void {
+    this.ssrc = ssrc;
+    this.codec = media;
+    const rtxPt = rtxPayloadType({ codecs: this.codecs }, media.codec.payloadType);
+    const rtx = this.rtxSsrc !== undefined && rtxPt !== undefined ? { ssrc: this.rtxSsrc, payloadType: rtxPt } : undefined;
+    const nack = media.video && media.codec.feedback.some((f) => f.type === 'nack' && f.parameter === undefined);
+    this.#stream = new RtpReceiveStream({
+      ssrc, payloadType: media.codec.payloadType, clockRate: media.codec.clockRate, depacketizer: media.depacketizer(),
+      localSsrc: this.localSsrc, video: media.video, nack, cname: this.cname, ...(rtx !== undefined ? { rtx } : {}),
+    });
+  }
+
+  #drain(): void {
+    const s = this.#stream;
+    const codec = this.codec;
+    if (s === undefined || codec === undefined) return;
+    for (const f of s.takeFrames()) {
+      if (this.#firstTimestamp === undefined) {
+        this.#firstTimestamp = f.timestamp;
+        this.#lastTimestamp = f.timestamp;
+      }
+      // Unwrap the 32-bit RTP timestamp relative to the first frame.
+      const delta = ((f.timestamp - this.#lastTimestamp) | 0);
+      this.#unwrapped += delta;
+      this.#lastTimestamp = f.timestamp;
+      this.counters.framesReceived++;
+      if (f.keyframe && codec.video) this.counters.keyFramesReceived++;
+      this.track.deliverFrame({
+        data: f.data, rtpTimestamp: f.timestamp, keyframe: f.keyframe, mimeType: codec.mimeType,
+        timestamp: Math.round((this.#unwrapped * 1e6) / codec.codec.clockRate),
+      });
+    }
+  }
+}

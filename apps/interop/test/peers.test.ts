@@ -1,0 +1,74 @@
+// The harness proved with real peers against each other (ours is not in here until
+// @x/peerconnection connects; `pnpm interop` runs its cells). A peer not installed skips its cells
+// locally and fails them under CI=true, where .ci/run has installed every peer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PeerSpec } from '../src/driver.js';
+import { openRun, type Role, type Run } from '../src/matrix.js';
+import { aiortc } from '../src/peers/aiortc.js';
+import { chromium } from '../src/peers/chromium.js';
+import { buildPion, pion } from '../src/peers/pion.js';
+import { werift } from '../src/peers/werift.js';
+import { wrtc } from '../src/peers/wrtc.js';
+import { coturnMissing } from '../src/coturn.js';
+import {
+  closeOne,
+  iceRelay,
+  iceRestart,
+  partiallyReliable,
+  reliableOrderedEcho,
+  transfer16MiB,
+  trickle,
+  unordered,
+  type Scenario,
+} from '../src/scenarios.js';
+
+const ci = process.env.CI === 'true';
+const missing = new Map<string, string | null>();
+for (const peer of [wrtc, chromium, pion, aiortc, werift]) missing.set(peer.name, await peer.available());
+const turnMissing = coturnMissing();
+
+/** [subject, peer, scenario, subject's roles]: the cells that run here. */
+/** [subject, peer, scenario, subject's roles]: the cells that run here (a subset, to stay near a minute). */
+const cells: Array<[PeerSpec, PeerSpec, Scenario, Role[]]> = [
+  [wrtc, chromium, reliableOrderedEcho, ['offerer', 'answerer']],
+  [wrtc, chromium, unordered, ['offerer', 'answerer']],
+  [wrtc, chromium, closeOne, ['offerer']],
+  [chromium, wrtc, transfer16MiB, ['offerer']],
+  [pion, aiortc, reliableOrderedEcho, ['offerer', 'answerer']],
+  [pion, aiortc, partiallyReliable, ['offerer', 'answerer']],
+  [pion, aiortc, closeOne, ['answerer']],
+  [pion, wrtc, transfer16MiB, ['offerer']],
+  [werift, wrtc, reliableOrderedEcho, ['offerer']],
+  [werift, pion, closeOne, ['offerer']],
+  [wrtc, chromium, trickle, ['answerer']],
+  [wrtc, pion, trickle, ['offerer']],
+  [wrtc, pion, iceRelay, ['offerer']],
+  [aiortc, chromium, iceRelay, ['answerer']],
+  [wrtc, chromium, iceRestart, ['answerer']],
+  [wrtc, pion, iceRestart, ['answerer']],
+];
+
+let run: Run;
+beforeAll(async () => {
+  run = await openRun();
+  // The Go build takes a while the first time; not inside a cell's time.
+  if (!missing.get('pion')) await buildPion();
+}, 240_000);
+afterAll(() => run?.close());
+
+describe('the harness, peer against peer', () => {
+  for (const [subject, peer, scenario, roles] of cells) {
+    const why = missing.get(subject.name) ?? missing.get(peer.name) ?? (scenario === iceRelay ? turnMissing : null);
+    for (const role of roles) {
+      const name = `${subject.name} as ${role} vs ${peer.name}: ${scenario.name}`;
+      if (why && !ci) {
+        it.skip(`${name} (${why})`, () => undefined);
+        continue;
+      }
+      it(name, async () => {
+        const cell = await run.cell(subject, peer, scenario, role);
+        expect(cell, cell.reason).toMatchObject({ status: 'pass' });
+      }, 90_000);
+    }
+  }
+});

@@ -2,6 +2,7 @@ import { CauseCode, ChunkType } from './chunk-type.js';
 import type { Chunk, InitChunk } from './chunk.js';
 import { DataReceiver } from './data-receiver.js';
 import { encodePacket } from './packet.js';
+import { PathMtuDiscovery } from './plpmtud.js';
 import { RetransmissionQueue } from './retransmission-queue.js';
 import { DEFAULT_RTO, type RtoOptions } from './rto.js';
 import type { AssociationHandler, AssociationOptions, AssociationState, AssociationStats } from './association-options.js';
@@ -33,7 +34,12 @@ export abstract class AssociationCore {
   protected readonly h: AssociationHandler;
   protected readonly localPort: number;
   protected readonly remotePort: number;
-  protected readonly mtu: number;
+  /** The packet size DATA fills: `mtu`, or larger once Path MTU Discovery confirmed it. */
+  protected mtu: number;
+  private readonly maxMtu: number;
+  private readonly pmtuProbeTimeout: number;
+  /** Path MTU Discovery while established, when `maxMtu` > `mtu`. */
+  protected pmtud: PathMtuDiscovery | undefined;
   protected readonly rcvBuf: number;
   protected readonly streams: number;
   protected readonly rtoOpts: RtoOptions;
@@ -70,6 +76,8 @@ export abstract class AssociationCore {
     this.localPort = opts.localPort ?? 5000;
     this.remotePort = opts.remotePort ?? 5000;
     this.mtu = opts.mtu ?? 1200;
+    this.maxMtu = opts.maxMtu ?? this.mtu;
+    this.pmtuProbeTimeout = opts.pmtuProbeTimeout ?? 15_000;
     this.rcvBuf = opts.receiveBufferSize ?? 2 * 1024 * 1024;
     this.streams = opts.streams ?? 65535;
     this.outboundStreams = this.streams;
@@ -84,6 +92,11 @@ export abstract class AssociationCore {
     this.burst = this.maxBurst;
     this.random(this.cookieKey);
     this.sendQueue = new SendQueue((sid) => this.h.onBufferedAmountLow?.(sid));
+  }
+
+  /** The packet size DATA currently fills (`mtu`, or what Path MTU Discovery confirmed). */
+  get pathMtu(): number {
+    return this.mtu;
   }
 
   /** Sends ABORT (User-Initiated Abort) and closes at once. */
@@ -280,6 +293,7 @@ export abstract class AssociationCore {
     if (this.state === s) return;
     this.state = s;
     if (s === 'established' && this.heartbeatInterval > 0) this.heartbeatDeadline = this.now + this.heartbeatInterval;
+    if (s === 'established' && this.maxMtu > this.mtu) this.pmtud = new PathMtuDiscovery(this.mtu, this.maxMtu, this.pmtuProbeTimeout, this.random);
     this.h.onStateChange?.(s);
   }
 
@@ -290,6 +304,7 @@ export abstract class AssociationCore {
   protected closeWith(reason: string): void {
     this.t1 = this.t2 = undefined;
     this.heartbeatDeadline = undefined;
+    this.pmtud = undefined;
     if (this.rx) this.rx.delayedAckDeadline = undefined;
     if (this.rq) this.rq.t3Deadline = undefined;
     if (this.resetter) this.resetter.inFlight = undefined;

@@ -60,6 +60,14 @@ export interface AssociationOptions {
    * socket buffers.
    */
   maxBurst?: number;
+  /**
+   * Largest packet Path MTU Discovery may try (RFC 8899 §6.2.1: HEARTBEAT + PAD probes once
+   * established). Default: `mtu`, which turns discovery off. Over DTLS at most 16384 + 12 (one
+   * record's plaintext); over UDP what the path can carry.
+   */
+  maxMtu?: number;
+  /** PROBE_TIMER of Path MTU Discovery, ms; default 15000 (RFC 8899 §5.1.1). */
+  pmtuProbeTimeout?: number;
   /** Source of randomness (tags, initial TSN, cookie key); default crypto.getRandomValues. */
   random?: (bytes: Uint8Array) => void;
 }

@@ -107,6 +107,7 @@ export class Association extends AssociationCore {
     min(this.rq?.t3Deadline);
     min(this.rx?.delayedAckDeadline);
     min(this.heartbeatDeadline);
+    min(this.pmtud?.deadline);
     min(this.resetter?.inFlight?.deadline);
     return t;
   }
@@ -125,6 +126,7 @@ export class Association extends AssociationCore {
     }
     if (this.rx?.delayedAckDeadline !== undefined && now >= this.rx.delayedAckDeadline) this.rx.onDelayedAckTimer();
     if (this.heartbeatDeadline !== undefined && now >= this.heartbeatDeadline) this.onHeartbeatTimer(now);
+    this.pmtud?.handleTimeout(now);
     const f = this.resetter?.inFlight;
     if (f !== undefined && now >= f.deadline) {
       const c = this.resetter!.retransmit(now, rq?.rto.rto ?? this.rtoOpts.initial);
@@ -185,6 +187,13 @@ export class Association extends AssociationCore {
     if (this.control.length !== 0) {
       this.stats.packetsSent++;
       return this.control.shift();
+    }
+    if (this.pmtud !== undefined && this.state === 'established') {
+      const size = this.pmtud.probeDue(now);
+      if (size !== undefined) {
+        this.stats.packetsSent++;
+        return this.pmtud.probePacket(this.header(this.peerTag), size);
+      }
     }
     if (this.rq === undefined || !this.canCarryData()) return undefined;
     const p = this.buildPacket(now);
@@ -250,7 +259,12 @@ export class Association extends AssociationCore {
         this.pendingChunks.push({ type: ChunkType.HEARTBEAT_ACK, heartbeatInformation: c.heartbeatInformation });
         return true;
       case ChunkType.HEARTBEAT_ACK:
-        if (c.heartbeatInformation.length === 8) {
+        if (this.pmtud?.onHeartbeatAck(c.heartbeatInformation)) {
+          if (this.pmtud.mtu > this.mtu) {
+            this.mtu = this.pmtud.mtu;
+            this.rq?.setMtu(this.mtu);
+          }
+        } else if (c.heartbeatInformation.length === 8) {
           const sent = new DataView(c.heartbeatInformation.buffer, c.heartbeatInformation.byteOffset, 8).getFloat64(0);
           if (sent <= this.now && this.heartbeatOutstanding) this.rq?.rto.measure(this.now - sent);
           this.heartbeatOutstanding = false;

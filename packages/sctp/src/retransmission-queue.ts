@@ -85,7 +85,7 @@ export class RetransmissionQueue {
   private retransmitHead = 0;
   /** Absolute TSN ranges the last SACK's gap blocks acknowledged: start0, end0, start1, … */
   private gapRanges: number[] = [];
-  private readonly mtu: number;
+  private mtu: number;
   private readonly onAbandon: (m: OutboundMessage) => void;
   private readonly partialReliability: boolean;
 
@@ -109,6 +109,11 @@ export class RetransmissionQueue {
     this.ssthresh = opts.peerRwnd;
     this.rto = new RtoCalculator(opts.rto);
     this.onAbandon = opts.onAbandon;
+  }
+
+  /** Path MTU Discovery confirmed a new packet size: cwnd arithmetic follows it. */
+  setMtu(mtu: number): void {
+    this.mtu = mtu;
   }
 
   /** Chunks sent and neither acknowledged cumulatively nor dropped. */

@@ -56,7 +56,10 @@ describe.skipIf(!haveGo)('interop with Pion (pion/sctp, pion/datachannel)', () =
     if (buildDir) rmSync(buildDir, { recursive: true, force: true });
   });
 
-  it('Pion connects; DCEP both ways; strings, binary, empty and 250 KB messages echo back; closing our channel resets it on both sides', async () => {
+  it.each([
+    ['', {}],
+    [' (Path MTU Discovery on: HEARTBEAT + PAD probes go to Pion, DATA never exceeds what was confirmed)', { maxMtu: 16000, pmtuProbeTimeout: 200 }],
+  ])('Pion connects; DCEP both ways; strings, binary, empty and 250 KB messages echo back; closing our channel resets it on both sides%s', async (_, pmtud) => {
     const sock = await bind();
     const theirPort = await freePort();
     const ours = new SctpTransport(
@@ -65,7 +68,7 @@ describe.skipIf(!haveGo)('interop with Pion (pion/sctp, pion/datachannel)', () =
         onData: (cb) => sock.on('message', (m) => cb(m)),
         close: () => sock.close(),
       },
-      { role: 'client' },
+      { role: 'client', ...pmtud },
     );
     // As in a browser, the message listener goes on inside the datachannel handler.
     const hello = new Promise<string | Uint8Array>((resolveHello) => ours.on('datachannel', (ch) => ch.once('message', resolveHello)));
@@ -108,6 +111,7 @@ describe.skipIf(!haveGo)('interop with Pion (pion/sctp, pion/datachannel)', () =
       await withTimeout(closed, 10_000, () => log);
       expect(theirs.readyState).toBe('open'); // the other channel is untouched
       expect(ours.stats.packetsDropped).toBe(0);
+      expect(ours.association.pathMtu).toBeLessThanOrEqual((pmtud as { maxMtu?: number }).maxMtu ?? 1200);
     } finally {
       ours.close();
       child.kill();

@@ -4,6 +4,7 @@ import { AlertDescription, AlertLevel, alertForError, encodeAlert, parseAlert } 
 import type { DtlsCertificate } from './certificate.js';
 import { CIPHER_SUITES, type CipherSuite } from './cipher-suite.js';
 import { ClientHandshake } from './client-handshake.js';
+import { ClientHelloAssembler } from './client-hello-assembler.js';
 import { ContentType, HandshakeType, MAX_PLAINTEXT_LENGTH } from './constants.js';
 import { CookieGenerator } from './cookie.js';
 import { Emitter } from './emitter.js';
@@ -117,6 +118,7 @@ export class DtlsConnection {
   private readonly futureRecords: DtlsRecord[] = [];
   private readonly earlyData: Uint8Array[] = [];
   private readonly reassembler = new HandshakeReassembler();
+  private readonly helloAssembler = new ClientHelloAssembler();
   private readonly handshake: ClientHandshake | ServerHandshake;
   private readonly transcript = new Transcript();
   private readonly params: SecurityParameters = {
@@ -401,9 +403,11 @@ export class DtlsConnection {
       this.stats.recordsDropped++;
       return;
     }
-    for (const f of fragments) {
+    for (let f of fragments) {
       if (this.awaitingCookie) {
-        if (epoch !== 0 || !this.statelessClientHello(f, recordSeq)) continue;
+        const hello = epoch === 0 ? this.statelessClientHello(f, recordSeq) : undefined;
+        if (hello === undefined) continue;
+        f = hello;
       }
       if (this.handshake.done && f.messageSeq >= this.reassembler.nextReceiveSeq) {
         // No renegotiation: a new handshake message after the handshake is dropped, not fatal,
@@ -431,34 +435,38 @@ export class DtlsConnection {
   }
 
   /**
-   * Server with cookies, before a valid cookie came back: answer each unfragmented ClientHello
-   * with a HelloVerifyRequest that repeats its record and message sequence numbers, keeping no
-   * state (RFC 6347 §4.2.1). Returns true when the ClientHello carries a valid cookie and the
+   * Server with cookies, before a valid cookie came back: reassemble each ClientHello (it may
+   * span several records) and answer it with a HelloVerifyRequest that repeats its message
+   * sequence number and its (last) record sequence number, keeping no handshake state
+   * (RFC 6347 §4.2.1). Returns the whole ClientHello when it carries a valid cookie and the
    * handshake may begin with it.
    */
-  private statelessClientHello(f: HandshakeFragment, recordSeq: number): boolean {
-    if (f.msgType !== HandshakeType.client_hello || f.fragmentOffset !== 0 || f.body.length !== f.length) {
-      this.stats.recordsDropped++;
-      return false;
+  private statelessClientHello(f: HandshakeFragment, recordSeq: number): HandshakeFragment | undefined {
+    const hello = this.helloAssembler.add(f, recordSeq);
+    if (hello === undefined) {
+      if (f.msgType !== HandshakeType.client_hello) this.stats.recordsDropped++;
+      return undefined;
     }
+    const { message, recordSeq: seq } = hello;
     let hvr: Uint8Array | undefined;
     try {
-      hvr = (this.handshake as ServerHandshake).helloVerifyRequestFor(f.body);
+      hvr = (this.handshake as ServerHandshake).helloVerifyRequestFor(message.body);
     } catch (e) {
       if (!(e instanceof DtlsError)) throw e;
       this.stats.recordsDropped++; // no state, no alert: it may not even be a DTLS client
-      return false;
+      return undefined;
     }
     if (hvr !== undefined) {
-      this.writer.writeRecord(ContentType.handshake, 0, encodeHandshakeMessage(HandshakeType.hello_verify_request, f.messageSeq, hvr), recordSeq);
+      this.writer.writeRecord(ContentType.handshake, 0, encodeHandshakeMessage(HandshakeType.hello_verify_request, message.messageSeq, hvr), seq);
       this.writer.flush();
-      return false;
+      return undefined;
     }
     this.awaitingCookie = false;
-    this.reassembler.reset(f.messageSeq);
+    this.helloAssembler.clear();
+    this.reassembler.reset(message.messageSeq);
     // Our next records must not reuse numbers the HelloVerifyRequests took.
-    this.writer.ensureSequence(0, recordSeq);
-    return true;
+    this.writer.ensureSequence(0, seq);
+    return message;
   }
 
   /** The peer repeated a message we already have: it lost our flight, so send it again. */

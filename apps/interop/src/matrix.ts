@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PeerUnavailable, withTimeout, type PeerDriver, type PeerSpec, type RunContext } from './driver.js';
 import { startCoturn, type TurnServer } from './coturn.js';
+import { limitationOf } from './limitations.js';
 import { startNamespace } from './netns.js';
 import type { Scenario, ScenarioEnv } from './scenarios.js';
 
@@ -18,8 +19,13 @@ export interface Cell {
   scenario: string;
   /** The subject's role. */
   role: Role;
-  status: 'pass' | 'fail' | 'unavailable';
-  /** Why it failed, or a short note on a pass. */
+  /**
+   * `n/a`: the cell failed with the symptom of a listed limitation of the peer on one side
+   * (limitations.ts), something that peer cannot do whatever it talks to; `unavailable`: a peer
+   * could not start here (not installed).
+   */
+  status: 'pass' | 'fail' | 'n/a' | 'unavailable';
+  /** Why it failed, or is n/a, or a short note on a pass. */
   reason: string;
   ms: number;
 }
@@ -83,6 +89,8 @@ export async function openRun(): Promise<Run> {
         return result('pass', note);
       } catch (error) {
         if (error instanceof PeerUnavailable) return result('unavailable', message(error));
+        const limitation = limitationOf(subject.name, peer.name, scenario.name, role, message(error));
+        if (limitation) return result('n/a', `${limitation.reason} (here: ${message(error)})`);
         // The connection states each side went through say where it stopped.
         const states = running.map((d) => {
           const seen = d.events.flatMap((e) => (e.event === 'state' ? [e.state] : [])).filter((state, i, all) => state !== all[i - 1]);

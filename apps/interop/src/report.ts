@@ -1,7 +1,9 @@
 // The matrix as a text table (rows: subject vs peer; columns: scenario × role) and as an HTML page.
 import type { Cell } from './matrix.js';
 
-const mark = { pass: 'pass', fail: 'FAIL', unavailable: 'n/a' } as const;
+// n/a: a listed limitation of the peer (limitations.ts); unavailable: a peer not installed here.
+const mark = { pass: 'pass', fail: 'FAIL', 'n/a': 'n/a', unavailable: 'unavailable', none: '-' } as const;
+const css = { pass: 'pass', fail: 'fail', 'n/a': 'na', unavailable: 'unavailable' } as const;
 
 function columns(cells: Cell[]): Array<{ scenario: string; role: string }> {
   const seen = new Map<string, { scenario: string; role: string }>();
@@ -20,14 +22,15 @@ const find = (cells: Cell[], row: string, col: { scenario: string; role: string 
 export function renderTable(cells: Cell[]): string {
   const cols = columns(cells);
   const head = ['', ...cols.map((c) => `${c.scenario} (${c.role === 'offerer' ? 'offers' : 'answers'})`)];
-  const body = rows(cells).map((row) => [row, ...cols.map((col) => mark[find(cells, row, col)?.status ?? 'unavailable'])]);
+  // '-': that cell was not run.
+  const body = rows(cells).map((row) => [row, ...cols.map((col) => mark[find(cells, row, col)?.status ?? 'none'])]);
   const widths = head.map((_, i) => Math.max(...[head, ...body].map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i]!)).join(' | ');
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)];
   const bad = cells.filter((c) => c.status !== 'pass');
   if (bad.length) out.push('', ...bad.map((c) => `${mark[c.status]}: ${c.subject} as ${c.role} vs ${c.peer}, ${c.scenario}: ${c.reason}`));
   const count = (s: Cell['status']) => cells.filter((c) => c.status === s).length;
-  out.push('', `${count('pass')} pass, ${count('fail')} fail, ${count('unavailable')} not available`);
+  out.push('', `${count('pass')} pass, ${count('fail')} fail, ${count('n/a')} n/a (peer limitation), ${count('unavailable')} not available`);
   return out.join('\n');
 }
 
@@ -43,7 +46,7 @@ export function renderHtml(report: { date: string; isolated: boolean; scenarios:
         .map((col) => {
           const c = find(cells, row, col);
           if (!c) return '<td></td>';
-          return `<td class="${c.status}" title="${escape(`${c.reason} (${c.ms} ms)`)}">${mark[c.status]}</td>`;
+          return `<td class="${css[c.status]}" title="${escape(`${c.reason} (${c.ms} ms)`)}">${mark[c.status]}</td>`;
         })
         .join('');
       return `<tr><th>${escape(row)}</th>${tds}</tr>`;
@@ -58,7 +61,7 @@ export function renderHtml(report: { date: string; isolated: boolean; scenarios:
 <style>
 body { font: 14px system-ui, sans-serif; margin: 2em; }
 table { border-collapse: collapse; } th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: center; }
-td.pass { background: #d4f7d4; } td.fail { background: #f7d4d4; } td.unavailable { background: #eee; color: #777; }
+td.pass { background: #d4f7d4; } td.fail { background: #f7d4d4; } td.na { background: #f4ecd0; } td.unavailable { background: #eee; color: #777; }
 </style></head><body>
 <h1>Interop matrix</h1>
 <p>${escape(report.date)}; ${report.isolated ? 'peers ran in their own network namespace (loopback only)' : 'candidates filtered to 127.0.0.1'}. Hover a cell for its note or reason.</p>

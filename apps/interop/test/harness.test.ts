@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createAgent, testMessage } from '../src/agent/core.js';
+import { limitationFor, limitationOf } from '../src/limitations.js';
 import type { Cell } from '../src/matrix.js';
 import { messageSize } from '../src/protocol.js';
 import { renderHtml, renderTable } from '../src/report.js';
@@ -65,19 +66,41 @@ describe('reports', () => {
     { subject: 'ours', peer: 'pion', scenario: 'dc-unordered', role: 'offerer', status: 'pass', reason: 'ok', ms: 10 },
     { subject: 'ours', peer: 'pion', scenario: 'dc-unordered', role: 'answerer', status: 'fail', reason: 'pion got 3 of 500 messages', ms: 10 },
     { subject: 'ours', peer: 'aiortc', scenario: 'dc-unordered', role: 'offerer', status: 'unavailable', reason: 'ours: not yet', ms: 0 },
+    { subject: 'ours', peer: 'aiortc', scenario: 'ice-restart', role: 'offerer', status: 'n/a', reason: 'aiortc 1.4 has no ICE restart', ms: 10 },
   ];
 
   it('table: a row per pair, a column per scenario and role, reasons below', () => {
     const table = renderTable(cells);
     expect(table).toMatch(/ours vs pion\s+\| pass\s+\| FAIL/);
-    expect(table).toMatch(/ours vs aiortc\s+\| n\/a/);
+    expect(table).toMatch(/ours vs aiortc\s+\| unavailable\s+\| -\s+\| n\/a/);
+    expect(table).toContain('n/a: ours as offerer vs aiortc, ice-restart: aiortc 1.4 has no ICE restart');
     expect(table).toContain('FAIL: ours as answerer vs pion, dc-unordered: pion got 3 of 500 messages');
-    expect(table).toContain('1 pass, 1 fail, 1 not available');
+    expect(table).toContain('1 pass, 1 fail, 1 n/a (peer limitation), 1 not available');
   });
 
   it('HTML: the same cells, reasons escaped', () => {
     const html = renderHtml({ date: 'now', isolated: true, scenarios: [{ name: 'dc-unordered', description: '<x>' }], cells });
     expect(html).toContain('<td class="fail" title="pion got 3 of 500 messages (10 ms)">FAIL</td>');
     expect(html).toContain('&lt;x&gt;');
+    expect(html).toContain('<td class="na" title="aiortc 1.4 has no ICE restart (10 ms)">n/a</td>');
+  });
+});
+
+describe('peer limitations', () => {
+  it('take a failure for n/a only on the side of the peer named, with its symptom', () => {
+    const restart = "aiortc's answer to the restart keeps its ICE ufrag";
+    expect(limitationOf('ours', 'aiortc', 'ice-restart', 'offerer', restart)?.peer).toBe('aiortc');
+    expect(limitationOf('aiortc', 'wrtc', 'ice-restart', 'answerer', restart)?.peer).toBe('aiortc');
+    expect(limitationOf('ours', 'aiortc', 'ice-restart', 'answerer', 'aiortc: Exception: aiortc 1.4 has no ICE restart (createOffer takes no iceRestart)')?.peer).toBe('aiortc');
+    // Any other failure of the same cell stays a failure.
+    expect(limitationOf('ours', 'aiortc', 'ice-restart', 'offerer', 'channels did not open: ours waitOpen: no answer within 20000 ms')).toBeUndefined();
+    expect(limitationOf('ours', 'aiortc', 'dc-reliable-echo', 'offerer', restart)).toBeUndefined();
+    const unordered = 'the answerer sees ordered=true, not false';
+    // werift only drops the bit on channels it opens, so only werift as offerer.
+    expect(limitationOf('ours', 'werift', 'dc-partial', 'answerer', unordered)?.peer).toBe('werift');
+    expect(limitationOf('ours', 'werift', 'dc-partial', 'offerer', unordered)).toBeUndefined();
+    expect(limitationOf('ours', 'wrtc', 'dc-partial', 'answerer', unordered)).toBeUndefined();
+    expect(limitationFor('werift', 'ours', 'dc-partial', 'offerer')?.peer).toBe('werift');
+    expect(limitationFor('ours', 'chromium', 'ice-restart', 'offerer')).toBeUndefined();
   });
 });

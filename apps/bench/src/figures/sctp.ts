@@ -60,6 +60,20 @@ function result(bytes: number, start: number, end: number, cpu: NodeJS.CpuUsage)
   return { mbps: bytes / 1e6 / ((end - start) / 1000), mbPerCpuSecond: bytes / 1e6 / ((used.user + used.system) / 1e6) };
 }
 
+/** Sends `count` copies of `payload`, keeping between 0.5 and 1 MiB queued (paced by bufferedAmount). */
+function sendPaced(ch: DataChannel, payload: Uint8Array, count: number): void {
+  let sent = 0;
+  ch.bufferedAmountLowThreshold = MiB / 2;
+  const fill = () => {
+    while (sent < count && ch.bufferedAmount < MiB) {
+      ch.send(payload);
+      sent++;
+    }
+  };
+  ch.on('bufferedamountlow', fill);
+  fill();
+}
+
 async function ours(total: number, size: number): Promise<Result> {
   const [sa, sb] = await udpPair();
   const a = new SctpTransport(await pipe(sa, sb), { role: 'client', maxMessageSize: 256 * 1024 });
@@ -73,7 +87,6 @@ async function ours(total: number, size: number): Promise<Result> {
     const payload = new Uint8Array(size).fill(7);
     const count = Math.ceil(total / size);
     let received = 0;
-    let sent = 0;
     const start = performance.now();
     const cpu = process.cpuUsage();
     const done = new Promise<number>((resolve) => {
@@ -84,16 +97,7 @@ async function ours(total: number, size: number): Promise<Result> {
         });
       });
     });
-    const high = 1 * MiB;
-    ch.bufferedAmountLowThreshold = high / 2;
-    const fill = () => {
-      while (sent < count && ch.bufferedAmount < high) {
-        ch.send(payload);
-        sent++;
-      }
-    };
-    ch.on('bufferedamountlow', fill);
-    fill();
+    sendPaced(ch, payload, count);
     const end = await withTimeout(done, 120_000);
     return result(count * size, start, end, cpu);
   } finally {
@@ -164,19 +168,10 @@ async function oursThreaded(total: number, size: number): Promise<Result> {
     const ch = a.createDataChannel('bulk');
     await new Promise<void>((r) => ch.once('open', () => r()));
     const payload = new Uint8Array(size).fill(7);
-    let sent = 0;
     const done = new Promise<number>((resolve) => worker.on('message', (m: { done?: number }) => m.done && resolve(m.done)));
     const start = performance.timeOrigin + performance.now();
     const cpu = process.cpuUsage();
-    ch.bufferedAmountLowThreshold = MiB / 2;
-    const fill = () => {
-      while (sent < count && ch.bufferedAmount < MiB) {
-        ch.send(payload);
-        sent++;
-      }
-    };
-    ch.on('bufferedamountlow', fill);
-    fill();
+    sendPaced(ch, payload, count);
     const end = await withTimeout(done, 120_000);
     return result(count * size, start, end, cpu);
   } finally {

@@ -122,12 +122,28 @@ export class RtpReceiveStream {
     this.drain();
   }
 
+  /**
+   * The paired RTX stream became known after the start (e.g. learned from a packet carrying
+   * repaired-rtp-stream-id, RFC 8852, when the SDP had no a=ssrc-group:FID).
+   */
+  setRtx(rtx: RtxParameters): void {
+    this.options.rtx = rtx;
+  }
+
   /** Take RTCP from the remote sender (SR gives LSR/DLSR for our reports). */
   receiveRtcp(packets: RtcpPacket[], nowMs: number): void {
     for (const p of packets) {
       if (p.type === 'sr' && p.ssrc === this.options.ssrc) this.statistics.onSenderReport(p.ntpTime, nowMs);
       else if (p.type === 'bye' && p.sources.includes(this.options.ssrc)) this.nextReportMs = undefined;
     }
+  }
+
+  /**
+   * RFC 3550 reception statistics of the stream, as reports carry them: cumulative packets lost
+   * and interarrival jitter (timestamp units).
+   */
+  get reception(): { packetsLost: number; jitter: number } {
+    return { packetsLost: this.statistics.cumulativeLost, jitter: this.statistics.jitter };
   }
 
   /** Frames completed since the last call, in decode order. */

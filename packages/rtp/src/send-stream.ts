@@ -1,3 +1,4 @@
+import { RtpError } from './errors.js';
 import { RetransmissionBuffer } from './retransmission.js';
 import type { RtxParameters } from './retransmission.js';
 import { SenderReportGenerator } from './sender-report.js';
@@ -94,6 +95,30 @@ export class RtpSendStream {
     }
     this.stats.framesSent++;
     return out;
+  }
+
+  /** The sequence number the next packet of {@link sendFrame} gets. */
+  get nextSequenceNumber(): number {
+    return this.sequenceNumber;
+  }
+
+  /**
+   * A packet of this stream was sent around {@link sendFrame} (e.g. RTP the application wrote
+   * itself, already serialized with this SSRC): it is kept for NACK, counted in the sender
+   * report, and the next frame continues after its sequence number.
+   */
+  sentAround(packet: Uint8Array, unixMs: number): void {
+    if (packet.length < 12) throw new RtpError('truncated', 'RTP packet shorter than 12 bytes');
+    const seq = (packet[2]! << 8) | packet[3]!;
+    const timestamp = ((packet[4]! << 24) | (packet[5]! << 16) | (packet[6]! << 8) | packet[7]!) >>> 0;
+    let header = 12 + 4 * (packet[0]! & 0x0f);
+    if ((packet[0]! & 0x10) !== 0 && packet.length >= header + 4) header += 4 + 4 * ((packet[header + 2]! << 8) | packet[header + 3]!);
+    const padding = (packet[0]! & 0x20) !== 0 ? packet[packet.length - 1]! : 0;
+    this.history.store(packet);
+    this.sr.onPacketSent(timestamp, Math.max(0, packet.length - header - padding), unixMs);
+    this.sequenceNumber = (seq + 1) & 0xffff;
+    this.stats.packetsSent++;
+    this.stats.bytesSent += packet.length;
   }
 
   /** React to RTCP from the receiver, arrived at `unixMs` (wall clock, for RTT) and `nowMs`. */

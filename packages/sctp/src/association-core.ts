@@ -1,12 +1,15 @@
 import { CauseCode, ChunkType } from './chunk-type.js';
 import type { Chunk, InitChunk } from './chunk.js';
 import { DataReceiver } from './data-receiver.js';
-import { encodePacket } from './packet.js';
+import { COMMON_HEADER_SIZE, encodePacket } from './packet.js';
 import { PathMtuDiscovery } from './plpmtud.js';
 import { RetransmissionQueue } from './retransmission-queue.js';
 import { DEFAULT_RTO, type RtoOptions } from './rto.js';
 import type { AssociationHandler, AssociationOptions, AssociationState, AssociationStats } from './association-options.js';
 import { SendQueue } from './send-queue.js';
+
+/** Error Detection Method Identifier 1: SCTP over DTLS (RFC 9653 §5.2, RFC 8261). */
+export const EDMID_DTLS = 1;
 import type { StateCookieContents } from './state-cookie.js';
 import { causeChunk, checkCookieEcho, initIsValid, makeInitAck, peerExtensions, staleCookieError } from './handshake.js';
 import { StreamResetter } from './stream-reset.js';
@@ -25,6 +28,13 @@ export abstract class AssociationCore {
   };
   /** Peer supports FORWARD TSN (PR-SCTP); known once established. */
   peerForwardTsn = false;
+  /**
+   * Both ends announced Zero Checksum Acceptable for DTLS (RFC 9653): established-state packets
+   * go with a checksum of 0. Known once the handshake got that far.
+   */
+  zeroChecksum = false;
+  /** We announce Zero Checksum Acceptable and take packets with a zero checksum (RFC 9653). */
+  protected readonly zeroChecksumAcceptable: boolean;
   /** Peer supports RE-CONFIG (stream reset). */
   peerReconfig = false;
   /** Streams we may send on: ours, bounded by the peer's inbound streams once known. */
@@ -36,6 +46,12 @@ export abstract class AssociationCore {
   protected readonly remotePort: number;
   /** The packet size DATA fills: `mtu`, or larger once Path MTU Discovery confirmed it. */
   protected mtu: number;
+  /**
+   * Largest user data in one DATA chunk: what fits a packet of the base `mtu` alone. A chunk keeps
+   * its TSN and size for life, so when the path shrinks back to the base (a black hole, RFC 8899
+   * §4.3) every outstanding chunk can still be retransmitted; larger packets bundle several.
+   */
+  protected readonly maxFragment: number;
   private readonly maxMtu: number;
   private readonly pmtuProbeTimeout: number;
   /** Path MTU Discovery while established, when `maxMtu` > `mtu`. */
@@ -76,7 +92,9 @@ export abstract class AssociationCore {
     this.localPort = opts.localPort ?? 5000;
     this.remotePort = opts.remotePort ?? 5000;
     this.mtu = opts.mtu ?? 1200;
+    this.maxFragment = this.mtu - COMMON_HEADER_SIZE - 16; // 16: the DATA chunk header
     this.maxMtu = opts.maxMtu ?? this.mtu;
+    this.zeroChecksumAcceptable = opts.zeroChecksum ?? false;
     this.pmtuProbeTimeout = opts.pmtuProbeTimeout ?? 15_000;
     this.rcvBuf = opts.receiveBufferSize ?? 2 * 1024 * 1024;
     this.streams = opts.streams ?? 65535;
@@ -112,7 +130,13 @@ export abstract class AssociationCore {
   // ───────────────────────── handshake (§5) ─────────────────────────
 
   protected localInitParameters(tag: number, initialTsn: number) {
-    return { tag, initialTsn, receiverWindow: this.rcvBuf, streams: this.streams };
+    return {
+      tag,
+      initialTsn,
+      receiverWindow: this.rcvBuf,
+      streams: this.streams,
+      ...(this.zeroChecksumAcceptable ? { zeroChecksumEdmid: EDMID_DTLS } : {}),
+    };
   }
 
   protected handleInit(init: InitChunk): void {
@@ -139,6 +163,7 @@ export abstract class AssociationCore {
     this.peerTag = ack.initiateTag;
     this.peerForwardTsn = ext.forwardTsn;
     this.peerReconfig = ext.reconfig;
+    this.zeroChecksum = this.zeroChecksumAcceptable && ack.zeroChecksumEdmid === EDMID_DTLS;
     this.outboundStreams = Math.min(this.streams, ack.numberOfInboundStreams);
     this.createTcb(ack.initialTsn, ack.advertisedReceiverWindowCredit);
     const packet = encodePacket(this.header(this.peerTag), [{ type: ChunkType.COOKIE_ECHO, cookie: ack.stateCookie }]);
@@ -196,6 +221,7 @@ export abstract class AssociationCore {
     this.localInitialTsn = c.localInitialTsn;
     this.peerForwardTsn = c.peerForwardTsn;
     this.peerReconfig = c.peerReconfig;
+    this.zeroChecksum = this.zeroChecksumAcceptable && c.peerZeroChecksum === true;
     this.outboundStreams = Math.min(this.streams, c.peerInboundStreams);
     this.createTcb(c.peerInitialTsn, c.peerReceiverWindow);
   }

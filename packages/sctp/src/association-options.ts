@@ -66,6 +66,13 @@ export interface AssociationOptions {
    * record's plaintext); over UDP what the path can carry.
    */
   maxMtu?: number;
+  /**
+   * Zero checksum (RFC 9653) with Error Detection Method 1, SCTP over DTLS: INIT and INIT ACK
+   * announce Zero Checksum Acceptable, packets with a zero checksum are taken, and once both sides
+   * announced it, established-state packets skip the CRC32c (DTLS authenticates every record).
+   * Set it only when the packets travel inside DTLS. Default false.
+   */
+  zeroChecksum?: boolean;
   /** PROBE_TIMER of Path MTU Discovery, ms; default 15000 (RFC 8899 §5.1.1). */
   pmtuProbeTimeout?: number;
   /** Source of randomness (tags, initial TSN, cookie key); default crypto.getRandomValues. */

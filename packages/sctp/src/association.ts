@@ -6,6 +6,7 @@ import type { ReconfigParameter } from './reconfig-parameter.js';
 import { SctpError } from './sctp-error.js';
 import { OutboundMessage, type SendOptions } from './send-queue.js';
 import { AssociationCore } from './association-core.js';
+import { BLACK_HOLE_TIMEOUTS } from './plpmtud.js';
 import { causeChunk, makeInit, noUserDataAbort, unrecognizedChunkError } from './handshake.js';
 
 export type { AssociationHandler, AssociationOptions, AssociationState, AssociationStats } from './association-options.js';
@@ -123,6 +124,10 @@ export class Association extends AssociationCore {
       this.stats.t3Expiries++;
       if (rq.handleT3(now)) this.forwardTsnPending = true;
       if (rq.errorCount > this.maxRetrans) return this.fail('too many retransmissions');
+      if (rq.errorCount >= BLACK_HOLE_TIMEOUTS && this.pmtud?.onBlackHole(now)) {
+        this.mtu = this.pmtud.mtu;
+        rq.setMtu(this.mtu);
+      }
     }
     if (this.rx?.delayedAckDeadline !== undefined && now >= this.rx.delayedAckDeadline) this.rx.onDelayedAckTimer();
     if (this.heartbeatDeadline !== undefined && now >= this.heartbeatDeadline) this.onHeartbeatTimer(now);
@@ -141,7 +146,7 @@ export class Association extends AssociationCore {
     this.stats.packetsReceived++;
     let packet: Packet;
     try {
-      packet = decodePacket(bytes);
+      packet = decodePacket(bytes, this.zeroChecksumAcceptable);
     } catch (e) {
       if (!(e instanceof SctpError)) throw e;
       this.stats.packetsDropped++;
@@ -421,7 +426,8 @@ export class Association extends AssociationCore {
     }
     if (dataAllowed) room = this.fillData(chunks, room, now);
     if (chunks.length === 0) return undefined;
-    return encodePacket(this.header(this.peerTag), chunks);
+    // RFC 9653 §5.3: agreed zero checksums once established; the handshake's packets keep theirs.
+    return encodePacket(this.header(this.peerTag), chunks, this.zeroChecksum && established);
   }
 
   private fillData(chunks: Chunk[], room: number, now: number): number {
@@ -445,7 +451,7 @@ export class Association extends AssociationCore {
       const m = this.sendQueue.front(now);
       if (m === undefined) break;
       const left = m.data.length - m.offset;
-      const take = Math.min(left, room - 16);
+      const take = Math.min(left, room - 16, this.maxFragment);
       if (!rq.canSend(take)) break;
       if (m.offset === 0 && !m.unordered) {
         const s = this.sendQueue.stream(m.streamIdentifier);

@@ -31,6 +31,8 @@ export const InitParameterType = {
   HOST_NAME_ADDRESS: 11,
   SUPPORTED_ADDRESS_TYPES: 12,
   SUPPORTED_EXTENSIONS: 0x8008,
+  /** Zero Checksum Acceptable (RFC 9653 §5.1). */
+  ZERO_CHECKSUM_ACCEPTABLE: 0x8001,
   FORWARD_TSN_SUPPORTED: 0xc000,
 } as const;
 

@@ -11,6 +11,8 @@ export interface LocalInitParameters {
   initialTsn: number;
   receiverWindow: number;
   streams: number;
+  /** Announce Zero Checksum Acceptable with this EDMID (RFC 9653), or not at all. */
+  zeroChecksumEdmid?: number;
 }
 
 /** Extensions WebRTC peers offer and we support: FORWARD TSN (RFC 3758) and RE-CONFIG (RFC 6525). */
@@ -27,6 +29,7 @@ export function makeInit(p: LocalInitParameters): InitChunk {
     initialTsn: p.initialTsn,
     supportedExtensions: EXTENSIONS,
     forwardTsnSupported: true,
+    ...(p.zeroChecksumEdmid !== undefined ? { zeroChecksumEdmid: p.zeroChecksumEdmid } : {}),
   };
 }
 
@@ -56,6 +59,7 @@ export function makeInitAck(init: InitChunk, p: LocalInitParameters, now: number
       peerInboundStreams: init.numberOfInboundStreams,
       peerForwardTsn: ext.forwardTsn,
       peerReconfig: ext.reconfig,
+      peerZeroChecksum: p.zeroChecksumEdmid !== undefined && init.zeroChecksumEdmid === p.zeroChecksumEdmid,
     },
     cookieKey,
   );
@@ -69,6 +73,7 @@ export function makeInitAck(init: InitChunk, p: LocalInitParameters, now: number
     stateCookie,
     supportedExtensions: EXTENSIONS,
     forwardTsnSupported: true,
+    ...(p.zeroChecksumEdmid !== undefined ? { zeroChecksumEdmid: p.zeroChecksumEdmid } : {}),
   };
   // §3.2.1: unknown parameters whose type has bit 14 set are reported back.
   const report = (init.unknownParameters ?? []).filter((u) => (u.type & 0x4000) !== 0);

@@ -21,6 +21,11 @@ export interface InitChunk {
   supportedExtensions?: number[];
   /** Forward-TSN-Supported parameter present (RFC 3758 §3.1). */
   forwardTsnSupported?: boolean;
+  /**
+   * Zero Checksum Acceptable (RFC 9653 §5.1): the Error Detection Method Identifier the sender
+   * accepts packets without a CRC32c under (1: SCTP over DTLS).
+   */
+  zeroChecksumEdmid?: number;
   /** Unrecognized Parameter values (INIT ACK), each one whole parameter TLV as received. */
   unrecognizedParameters?: Uint8Array[];
   /**
@@ -58,6 +63,10 @@ export function decodeInit(
       case InitParameterType.FORWARD_TSN_SUPPORTED:
         chunk.forwardTsnSupported = true;
         break;
+      case InitParameterType.ZERO_CHECKSUM_ACCEPTABLE:
+        if (p.value.length !== 4) throw new SctpError('invalid-length', `Zero Checksum Acceptable of ${p.value.length} bytes`);
+        chunk.zeroChecksumEdmid = ((p.value[0]! << 24) | (p.value[1]! << 16) | (p.value[2]! << 8) | p.value[3]!) >>> 0;
+        break;
       case InitParameterType.UNRECOGNIZED_PARAMETER:
         (chunk.unrecognizedParameters ??= []).push(p.value);
         break;
@@ -82,6 +91,7 @@ export function initValueSize(c: InitChunk): number {
   if (c.stateCookie) n += tlvSize(c.stateCookie.length);
   if (c.supportedExtensions) n += tlvSize(c.supportedExtensions.length);
   if (c.forwardTsnSupported) n += 4;
+  if (c.zeroChecksumEdmid !== undefined) n += 8;
   for (const u of c.unrecognizedParameters ?? []) n += tlvSize(u.length);
   for (const u of c.unknownParameters ?? []) n += tlvSize(u.value.length);
   return n;
@@ -103,6 +113,12 @@ export function writeInitValue(c: InitChunk, out: Uint8Array, view: DataView, p:
     view.setUint16(p, InitParameterType.FORWARD_TSN_SUPPORTED);
     view.setUint16(p + 2, 4);
     p += 4;
+  }
+  if (c.zeroChecksumEdmid !== undefined) {
+    view.setUint16(p, InitParameterType.ZERO_CHECKSUM_ACCEPTABLE);
+    view.setUint16(p + 2, 8);
+    view.setUint32(p + 4, c.zeroChecksumEdmid);
+    p += 8;
   }
   for (const u of c.unrecognizedParameters ?? []) p = writeTlv(out, view, p, InitParameterType.UNRECOGNIZED_PARAMETER, u);
   for (const u of c.unknownParameters ?? []) p = writeTlv(out, view, p, u.type, u.value);

@@ -1,5 +1,5 @@
 import { chunkSize, decodeChunk, writeChunk, type Chunk, type UnknownChunk } from './chunk.js';
-import { padded } from './chunk-type.js';
+import { ChunkType, padded } from './chunk-type.js';
 import { crc32c, crc32cUpdate } from './crc32c.js';
 import { SctpError } from './sctp-error.js';
 
@@ -20,13 +20,17 @@ export const COMMON_HEADER_SIZE = 12;
 
 /**
  * Decodes a packet and checks its CRC32c. Throws {@link SctpError} on any malformation; the chunk
- * views point into `bytes`, which the caller must not reuse afterwards.
+ * views point into `bytes`, which the caller must not reuse afterwards. With `acceptZeroChecksum`
+ * (RFC 9653: we announced Zero Checksum Acceptable, the layer below detects errors), a checksum
+ * field of 0 is taken without computing the CRC32c, except on a packet with an INIT chunk, which
+ * a sender always protects (§5.3); any other value must still be the right CRC32c.
  */
-export function decodePacket(bytes: Uint8Array): Packet {
+export function decodePacket(bytes: Uint8Array, acceptZeroChecksum = false): Packet {
   if (bytes.length < COMMON_HEADER_SIZE) throw new SctpError('truncated', `packet of ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const want = view.getUint32(8, true);
-  if (packetChecksum(bytes) !== want) throw new SctpError('bad-checksum', 'CRC32c mismatch');
+  const unchecked = acceptZeroChecksum && want === 0 && bytes[COMMON_HEADER_SIZE] !== ChunkType.INIT;
+  if (!unchecked && packetChecksum(bytes) !== want) throw new SctpError('bad-checksum', 'CRC32c mismatch');
   const chunks: (Chunk | UnknownChunk)[] = [];
   let p = COMMON_HEADER_SIZE;
   while (p < bytes.length) {
@@ -52,8 +56,11 @@ export function packetChecksum(bytes: Uint8Array): number {
 
 const ZERO_HEADER = new Uint8Array(12);
 
-/** Encodes a packet: header, chunks with padding, then the CRC32c (stored little-endian, as on the wire). */
-export function encodePacket(header: CommonHeader, chunks: readonly Chunk[]): Uint8Array {
+/**
+ * Encodes a packet: header, chunks with padding, then the CRC32c (stored little-endian, as on the
+ * wire), or 0 with `zeroChecksum` (RFC 9653, once both ends announced Zero Checksum Acceptable).
+ */
+export function encodePacket(header: CommonHeader, chunks: readonly Chunk[], zeroChecksum = false): Uint8Array {
   let size = COMMON_HEADER_SIZE;
   for (const c of chunks) size += padded(chunkSize(c));
   const out = new Uint8Array(size);
@@ -63,6 +70,6 @@ export function encodePacket(header: CommonHeader, chunks: readonly Chunk[]): Ui
   view.setUint32(4, header.verificationTag);
   let p = COMMON_HEADER_SIZE;
   for (const c of chunks) p = writeChunk(c, out, view, p);
-  view.setUint32(8, crc32c(out), true);
+  if (!zeroChecksum) view.setUint32(8, crc32c(out), true);
   return out;
 }

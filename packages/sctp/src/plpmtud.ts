@@ -11,6 +11,12 @@ const PAD = 0x84;
 const MAGIC = 0x504c504d; // "PLPM"
 /** Heartbeat Information of a probe: magic, size, and a per-association nonce. */
 const PROBE_INFO_LENGTH = 16;
+/**
+ * Consecutive T3-rtx expiries (no DATA acknowledged in between) that count as a black hole while
+ * DATA fills a size above BASE_PLPMTU (RFC 8899 §4.3: repeated loss of packets of PLPMTU size).
+ * One expiry may be congestion; a second in a row, with the backed-off timer, is not.
+ */
+export const BLACK_HOLE_TIMEOUTS = 2;
 
 /**
  * Packetization Layer Path MTU Discovery for SCTP (RFC 8899 §6.2.1, which RFC 8261 §5 points to for
@@ -19,11 +25,16 @@ const PROBE_INFO_LENGTH = 16;
  * probes refute it. The search is a bisection between the largest confirmed size and the smallest
  * refuted one, starting with the largest allowed size (on loopback one probe settles it).
  * Probes are not DATA: their loss touches neither cwnd nor retransmission counters.
+ * A path that shrinks later is caught by black-hole detection ({@link onBlackHole}).
  * Sans-IO: the association asks {@link probeDue} what to send and feeds answers and time back.
  */
 export class PathMtuDiscovery {
   /** The confirmed PLPMTU: the largest packet DATA may fill. */
   mtu: number;
+  /** BASE_PLPMTU: the size known to work, where a black hole sends the PLPMTU back. */
+  readonly base: number;
+  /** Black holes detected (the PLPMTU dropped back to the base). */
+  blackHoles = 0;
   /** The largest size to try (a multiple of 4). */
   private readonly max: number;
   /** The smallest size refuted so far. */
@@ -42,6 +53,7 @@ export class PathMtuDiscovery {
    */
   constructor(base: number, max: number, private readonly probeTimeout: number, random: (b: Uint8Array) => void) {
     this.mtu = base;
+    this.base = base;
     this.max = Math.max(max & ~3, PathMtuDiscovery.MIN_PROBE);
     random(this.nonce);
   }
@@ -114,6 +126,24 @@ export class PathMtuDiscovery {
       this.deadline = undefined;
       this.sendAt = 0;
     }
+    return true;
+  }
+
+  /**
+   * A black hole (RFC 8899 §4.3, §5.2): packets of the confirmed size keep getting lost, so the
+   * path shrank after the search. The PLPMTU drops back to BASE_PLPMTU at once (DATA must get
+   * through; probes are not DATA) and the search starts again below the size that failed, as from
+   * the BASE state. Returns true when the PLPMTU changed.
+   */
+  onBlackHole(now: number): boolean {
+    if (this.mtu <= this.base) return false;
+    this.blackHoles++;
+    this.refuted = this.mtu;
+    this.mtu = this.base;
+    this.probing = undefined;
+    this.deadline = undefined;
+    this.attempts = 0;
+    this.sendAt = now;
     return true;
   }
 

@@ -17,6 +17,8 @@ export interface StateCookieContents {
   peerForwardTsn: boolean;
   /** Peer listed RE-CONFIG support. */
   peerReconfig: boolean;
+  /** Peer announced Zero Checksum Acceptable with the EDMID we use (RFC 9653). */
+  peerZeroChecksum?: boolean;
 }
 
 const BODY = 36;
@@ -36,7 +38,7 @@ export function signStateCookie(c: StateCookieContents, key: Uint8Array): Uint8A
   v.setUint32(24, c.peerReceiverWindow);
   v.setUint16(28, c.peerOutboundStreams);
   v.setUint16(30, c.peerInboundStreams);
-  out[32] = (c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0);
+  out[32] = (c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0) | (c.peerZeroChecksum === true ? 4 : 0);
   out.set(createHmac('sha256', key).update(out.subarray(0, BODY)).digest(), BODY);
   return out;
 }
@@ -61,5 +63,6 @@ export function openStateCookie(cookie: Uint8Array, key: Uint8Array): StateCooki
     peerInboundStreams: v.getUint16(30),
     peerForwardTsn: (cookie[32]! & 1) !== 0,
     peerReconfig: (cookie[32]! & 2) !== 0,
+    peerZeroChecksum: (cookie[32]! & 4) !== 0,
   };
 }

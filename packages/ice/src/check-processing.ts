@@ -40,8 +40,8 @@ export interface CheckHost {
   readonly extraValid: CandidatePair[];
   transmit(t: Transmit): void;
   setRole(controlling: boolean): void;
-  /** A valid pair exists (for the nomination timer). */
-  foundValid(): void;
+  /** A check made this pair valid (starts the nomination timer; data may use it, RFC 8445 §12.1). */
+  foundValid(pair: CandidatePair): void;
   /** Controlling: the USE-CANDIDATE check on this valid pair succeeded. */
   nominated(pair: CandidatePair): void;
   /** Controlled: the peer nominated this valid pair. */
@@ -196,8 +196,8 @@ export function handleCheckResponse(h: CheckHost, t: Transaction, msg: StunMessa
   valid.state = 'succeeded';
   valid.valid = true;
   valid.lastConsentAt = h.now;
-  h.foundValid();
   h.checklist.unfreezeFoundation(pair.foundation);
+  h.foundValid(valid);
   if (t.useCandidate && h.controlling) {
     valid.nominated = true;
     h.nominated(valid);

@@ -25,7 +25,7 @@ export interface ConnectionFacts {
 /**
  * The connection state, and whether consent is (now) lost: `disconnected` after
  * `disconnectedTimeout` without a consent answer, `failed` at `failedTimeout`; `completed` once
- * both sides finished gathering and checking; `failed` without a pair when every pair failed after
+ * the pair in use is nominated and both sides finished gathering and checking; `failed` without a pair when every pair failed after
  * end-of-candidates (or `failedTimeout` after the last one failed, when the peer never says it is
  * done).
  */
@@ -40,6 +40,7 @@ export function connectionStateOf(f: ConnectionFacts): { state: IceConnectionSta
     }
     if (consentLost) return { state: 'failed', consentLost };
     const done =
+      sel.nominated &&
       f.gatheringComplete &&
       f.remoteEndOfCandidates &&
       !f.restarting &&

@@ -32,6 +32,8 @@ import {
 } from '@x/stun';
 import { addressFamily, addressKey, sameAddress, type TransportAddress } from './transport-address.js';
 
+/** Interval (ms, uniformly random) of checks on a pair in use but not yet nominated. */
+const UNNOMINATED_RECHECK: readonly [number, number] = [800, 1200];
 
 /**
  * A sans-IO ICE agent (RFC 8445) for one component, with trickle (RFC 8838) and consent
@@ -110,8 +112,9 @@ export class IceAgent {
       extraValid: this.extraValid,
       transmit: (t) => this.transmits.push(t),
       setRole: (controlling) => this.setRole(controlling),
-      foundValid: () => {
+      foundValid: (pair) => {
         this.firstValidAt ??= this.now;
+        this.useValidPair(pair);
       },
       nominated: (pair) => {
         this.nominating = undefined;
@@ -142,7 +145,12 @@ export class IceAgent {
   get gatheringState(): IceGatheringState {
     return this.gathering;
   }
-  /** The selected pair (RFC 8445 §8.1.1), if any. Kept across an ICE restart until replaced. */
+  /**
+   * The pair data is sent on, if any: the nominated pair (RFC 8445 §8.1.1) once there is one;
+   * before that the best valid pair, since data MAY flow on a valid pair before nomination (§12.1,
+   * what libwebrtc does), so DTLS need not wait for the nomination's Ta-paced check. `nominated`
+   * on the pair tells the two apart. Kept across an ICE restart until replaced.
+   */
   get selectedPair(): CandidatePair | undefined {
     return this.selected;
   }
@@ -532,7 +540,19 @@ export class IceAgent {
   }
 
   private hasNominated(): boolean {
-    return this.selected !== undefined && !this.restarting;
+    return this.selected !== undefined && this.selected.nominated && !this.restarting;
+  }
+
+  /**
+   * A check made `pair` valid: send data on it until a pair is nominated, when it is better than
+   * the pair in use (or that one is from before a restart, or lost consent). Nomination still
+   * runs as before and its pair replaces this one.
+   */
+  private useValidPair(pair: CandidatePair): void {
+    const sel = this.selected;
+    if (this.closed || sel === pair) return;
+    if (sel !== undefined && !this.restarting && !this.consentLost && (sel.nominated || sel.priority >= pair.priority)) return;
+    this.select(pair);
   }
 
   /** Controlling, regular nomination (§8.1.1): nominate the best valid pair when it is clear. */
@@ -547,25 +567,35 @@ export class IceAgent {
   /** Controlled: a nominated valid pair; the highest-priority one is selected (§8.1.1). */
   private nominate(pair: CandidatePair): void {
     pair.nominated = true;
-    if (!this.selected || this.restarting || pair.priority > this.selected.priority || this.consentLost) this.select(pair);
+    const sel = this.selected;
+    if (!sel || !sel.nominated || this.restarting || pair.priority > sel.priority || this.consentLost) this.select(pair);
   }
 
   private select(pair: CandidatePair): void {
+    if (pair.nominated) {
+      // Checks of lower-priority pairs are no longer needed (§8.1.2); a pair used before
+      // nomination leaves them be, since the peer may still nominate one of them.
+      for (const p of [...this.checklist.pairs]) {
+        if ((p.state === 'waiting' || p.state === 'frozen') && p.priority < pair.priority) this.checklist.remove(p);
+      }
+    }
     if (this.selected === pair) return;
     this.selected = pair;
     this.restarting = false;
     this.consentLost = false;
     pair.lastConsentAt = this.now;
-    pair.nextConsentAt = this.now + this.consentDelay();
-    // Checks of lower-priority pairs are no longer needed (§8.1.2).
-    for (const p of [...this.checklist.pairs]) {
-      if ((p.state === 'waiting' || p.state === 'frozen') && p.priority < pair.priority) this.checklist.remove(p);
-    }
+    pair.nextConsentAt = this.now + this.consentDelay(pair);
     this.events.push({ type: 'selected-pair', pair });
   }
 
-  private consentDelay(): number {
-    const [lo, hi] = this.opts.consentInterval;
+  /**
+   * Until the pair in use is nominated, its checks repeat about every second rather than every
+   * 4–6 s: a controlling peer may have dropped our only check (werift, after an ICE restart,
+   * throws away checks that arrive before it has applied our answer and then checks nothing
+   * itself), and it nominates only in a triggered check answering a later one of ours.
+   */
+  private consentDelay(pair?: CandidatePair): number {
+    const [lo, hi] = pair !== undefined && !pair.nominated ? UNNOMINATED_RECHECK : this.opts.consentInterval;
     return lo + (hi - lo) * this.opts.random();
   }
 
@@ -574,7 +604,7 @@ export class IceAgent {
     const sel = this.selected;
     if (!sel || this.opts.lite || this.consentLost || this.restarting || !this.remote) return;
     if (this.now < sel.nextConsentAt) return;
-    sel.nextConsentAt = this.now + this.consentDelay();
+    sel.nextConsentAt = this.now + this.consentDelay(sel);
     this.sendCheck(sel, this.controllingRole && sel.nominated, 'consent');
   }
 

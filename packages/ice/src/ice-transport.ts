@@ -1,6 +1,6 @@
 import type dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { TurnTcpClient, TurnTlsClient, TurnUdpClient, type TurnClientAdapter } from '@x/stun';
+import { StunError, TurnTcpClient, TurnTlsClient, TurnUdpClient, type TurnClientAdapter } from '@x/stun';
 import type { Candidate, LocalCandidate, RelayProtocol } from './candidate.js';
 import { parseCandidate } from './candidate-attribute.js';
 import { stunAddress } from './connectivity-check.js';
@@ -73,8 +73,24 @@ export interface IceTransportStats {
   socketErrors: number;
 }
 
+/**
+ * A STUN or TURN server that did not give a candidate (W3C `RTCPeerConnectionIceErrorEvent`):
+ * the STUN error code it answered (e.g. 401), or 701 when it could not be reached.
+ */
+export interface IceCandidateError {
+  /** Local address used towards the server, when known. */
+  address: string | null;
+  /** Local port used towards the server, when known. */
+  port: number | null;
+  /** The server's URL as configured. */
+  url: string;
+  errorCode: number;
+  errorText: string;
+}
+
 /** A TURN server to allocate on. */
 interface TurnServer {
+  readonly url: string;
   readonly server: TransportAddress;
   readonly protocol: RelayProtocol;
   /** The host name from the URL, for TLS's certificate check (undefined for an IP). */
@@ -114,6 +130,7 @@ export class IceTransport implements DatagramTransport {
   private readonly stateCbs: Array<(s: IceConnectionState) => void> = [];
   private readonly gatheringCbs: Array<(s: IceGatheringState) => void> = [];
   private readonly pairCbs: Array<(p: CandidatePair) => void> = [];
+  private readonly candidateErrorCbs: Array<(e: IceCandidateError) => void> = [];
 
   constructor(options: IceTransportOptions) {
     this.options = options;
@@ -153,6 +170,10 @@ export class IceTransport implements DatagramTransport {
   /** The selected pair changed. */
   onSelectedPairChange(cb: (p: CandidatePair) => void): () => void {
     return subscribe(this.pairCbs, cb);
+  }
+  /** A TURN server refused (its STUN error code) or could not be reached (701) while gathering. */
+  onCandidateError(cb: (e: IceCandidateError) => void): () => void {
+    return subscribe(this.candidateErrorCbs, cb);
   }
   /** Application datagrams from the peer (anything not STUN). */
   onData(cb: (data: Uint8Array) => void): void {
@@ -194,6 +215,7 @@ export class IceTransport implements DatagramTransport {
         if (u.scheme === 'stun') stun.push({ address, port: u.port });
         else {
           turn.push({
+            url,
             server: { address, port: u.port },
             protocol: u.scheme === 'turns' ? 'tls' : u.transport,
             hostname: ip ? undefined : u.host,
@@ -276,9 +298,16 @@ export class IceTransport implements DatagramTransport {
       });
       this.agent.addRelayCandidate(id, allocation.relayed, allocation.mapped ?? allocation.relayed, server.address, this.clock(), protocol);
       this.drive();
-    } catch {
+    } catch (e) {
       this.stats.socketErrors++;
       await client?.close().catch(() => undefined);
+      if (this.closed) return;
+      const refused = e instanceof StunError && e.errorCode !== undefined;
+      const error: IceCandidateError = {
+        address: localHost?.address ?? null, port: null, url: turn.url,
+        errorCode: refused ? e.errorCode! : 701, errorText: e instanceof Error ? e.message : String(e),
+      };
+      for (const cb of [...this.candidateErrorCbs]) cb(error);
     }
   }
 
@@ -322,9 +351,15 @@ export class IceTransport implements DatagramTransport {
     this.drive();
   }
 
-  /** ICE restart: new credentials; the current pair carries data until a new one is selected. */
-  restart(): void {
-    this.agent.restart(undefined, this.clock());
+  /**
+   * ICE restart (RFC 8445 §9): new local credentials (`credentials`, e.g. those a new local
+   * description carries, or fresh random ones), the remote ones forgotten until
+   * {@link setRemoteParameters} gives the peer's new ones, and local candidates announced again on
+   * the same sockets. The current pair carries data until checks select a new one.
+   */
+  restart(credentials?: { usernameFragment: string; password: string }): void {
+    if (this.closed) throw new IceError('invalid-state', 'closed');
+    this.agent.restart(credentials, this.clock());
     this.drive();
   }
 

@@ -4,13 +4,21 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { IceError } from './errors.js';
 
+// Read once per process: the limits are system settings, and two file reads per socket showed
+// in the connection-setup profile.
+const procNumbers = new Map<string, number | undefined>();
+
 function procNumber(path: string): number | undefined {
+  if (procNumbers.has(path)) return procNumbers.get(path);
+  let value: number | undefined;
   try {
     const n = Number(readFileSync(path, 'utf8').trim());
-    return Number.isFinite(n) && n > 0 ? n : undefined;
+    value = Number.isFinite(n) && n > 0 ? n : undefined;
   } catch {
-    return undefined;
+    value = undefined;
   }
+  procNumbers.set(path, value);
+  return value;
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, IceControlled, IceControlling, Priority, shortTermKey, UseCandidate, Username, verifyMessageIntegrity } from '@x/stun';
 import { candidatePriority, localPreference } from '../src/index.js';
-import { bothSelected, exchange, Nat, SimNetwork } from './sim-network.js';
+import { bothNominated, exchange, Nat, SimNetwork } from './sim-network.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -49,6 +49,52 @@ describe('two sans-IO agents on a simulated network', () => {
     expect(a.agent.controlling).toBe(true);
     expect(b.agent.controlling).toBe(false);
     pingPong(net, a, b);
+  });
+
+  it('sends data on a valid pair before nomination (RFC 8445 §12.1), then on the nominated one', () => {
+    const net = new SimNetwork();
+    // A long Ta keeps the nomination (a new, paced check) well after the first valid pair.
+    const a = net.addPeer('A', { controlling: true, ta: 500 });
+    const b = net.addPeer('B', { controlling: false, ta: 500 });
+    a.addHost('192.0.2.1', 5000);
+    b.addHost('192.0.2.2', 6000);
+    a.agent.endOfLocalCandidates();
+    b.agent.endOfLocalCandidates();
+    exchange(a, b);
+    // A's check and B's triggered check each take a 20 ms round trip.
+    net.run(100);
+    for (const p of [a, b]) {
+      expect(p.agent.connectionState).toBe('connected');
+      expect(p.agent.selectedPair?.nominated).toBe(false);
+      expect(p.agent.selectedPair?.valid).toBe(true);
+    }
+    pingPong(net, a, b);
+    const used = a.agent.selectedPair;
+    net.run(10_000, () => bothNominated(a, b) && a.agent.connectionState === 'completed' && b.agent.connectionState === 'completed');
+    // Nomination keeps the pair in use: no second selected-pair event.
+    expect(a.agent.selectedPair).toBe(used);
+    expect(a.events.filter((e) => e.event.type === 'selected-pair')).toHaveLength(1);
+    expect(b.agent.selectedPair!.nominated).toBe(true);
+    expect(a.states()).toEqual(['checking', 'connected', 'completed']);
+  });
+
+  it('checks a pair in use about every second until it is nominated, then every 4–6 s (consent)', () => {
+    const net = new SimNetwork();
+    // Ta of 5 s: A's nomination, a new paced check, comes about 5 s after the first valid pair.
+    const a = net.addPeer('A', { controlling: true, ta: 5000 });
+    const b = net.addPeer('B', { controlling: false });
+    a.addHost('192.0.2.1', 5000);
+    b.addHost('192.0.2.2', 6000);
+    exchange(a, b);
+    net.run(4500);
+    expect(b.agent.selectedPair?.nominated).toBe(false);
+    // B's only ordinary check came early; what A hears from B since are the repeated checks.
+    expect(b.agent.stats.consentChecksSent).toBeGreaterThanOrEqual(3);
+    net.run(10_000, () => bothNominated(a, b));
+    expect(bothNominated(a, b)).toBe(true);
+    const before = b.agent.stats.consentChecksSent;
+    net.run(net.now + 3500);
+    expect(b.agent.stats.consentChecksSent - before).toBeLessThanOrEqual(1);
   });
 
   it('sends checks as RFC 8445 §7.2.2 asks: USERNAME, PRIORITY, ICE-CONTROLLING, integrity and fingerprint', () => {
@@ -176,8 +222,8 @@ describe('two sans-IO agents on a simulated network', () => {
     // B answered without knowing A's ufrag, and learned A as a peer-reflexive candidate.
     expect(b.agent.getRemoteCandidates().map((c) => c.type)).toEqual(['prflx']);
     b.agent.setRemoteParameters(a.agent.localParameters, net.now);
-    net.run(net.now + 5000, () => bothSelected(a, b));
-    expect(bothSelected(a, b)).toBe(true);
+    net.run(net.now + 5000, () => bothNominated(a, b));
+    expect(bothNominated(a, b)).toBe(true);
     pingPong(net, a, b);
   });
 
@@ -194,8 +240,8 @@ describe('two sans-IO agents on a simulated network', () => {
       b.addHost('192.0.2.2', 6000);
       b.addHost('2001:db8::2', 6001);
       exchange(a, b);
-      net.run(30_000, () => bothSelected(a, b));
-      expect(bothSelected(a, b)).toBe(true);
+      net.run(30_000, () => bothNominated(a, b));
+      expect(bothNominated(a, b)).toBe(true);
       expect(addressOf(a.agent.selectedPair!.remote)).toBe(addressOf(b.agent.selectedPair!.local));
       dropped += net.dropped;
       retransmissions += a.agent.stats.retransmissions + b.agent.stats.retransmissions;
@@ -226,8 +272,8 @@ describe('two sans-IO agents on a simulated network', () => {
     expect(srflxA.priority).toBe(candidatePriority(100, localPreference(0, 4)));
     expect(a.events.filter((e) => e.event.type === 'gathering-state').map((e) => (e.event as { state: string }).state)).toEqual(['gathering', 'complete']);
     exchange(a, b);
-    net.run(20_000, () => bothSelected(a, b));
-    expect(bothSelected(a, b)).toBe(true);
+    net.run(20_000, () => bothNominated(a, b));
+    expect(bothNominated(a, b)).toBe(true);
     // Each sees the other's public address; each local side is its own host base.
     expect(a.agent.selectedPair!.remote.address).toBe('203.0.113.2');
     expect(b.agent.selectedPair!.remote.address).toBe('203.0.113.1');
@@ -242,8 +288,8 @@ describe('two sans-IO agents on a simulated network', () => {
     a.addHost('10.0.0.1', 5000, nat);
     b.addHost('198.51.100.2', 6000);
     exchange(a, b);
-    net.run(20_000, () => bothSelected(a, b));
-    expect(bothSelected(a, b)).toBe(true);
+    net.run(20_000, () => bothNominated(a, b));
+    expect(bothNominated(a, b)).toBe(true);
     const remoteAtB = b.agent.selectedPair!.remote;
     expect(remoteAtB.type).toBe('prflx');
     expect(remoteAtB.address).toBe('203.0.113.1');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attr, encodeMessage, StunClass, StunMethod, Username, XorMappedAddress } from '@x/stun';
 import { type IceAgentEvent } from '../src/index.js';
-import { bothSelected, exchange, SimNetwork, type SimPeer } from './sim-network.js';
+import { bothNominated, exchange, SimNetwork, type SimPeer } from './sim-network.js';
 import { encodeCheckRequest } from '../src/connectivity-check.js';
 
 const enc = new TextEncoder();
@@ -15,8 +15,8 @@ function connectedPair(net = new SimNetwork(), optsA = {}, optsB = {}): { net: S
   a.agent.endOfLocalCandidates();
   b.agent.endOfLocalCandidates();
   exchange(a, b);
-  net.run(10_000, () => bothSelected(a, b));
-  expect(bothSelected(a, b)).toBe(true);
+  net.run(10_000, () => bothNominated(a, b));
+  expect(bothNominated(a, b)).toBe(true);
   return { net, a, b };
 }
 
@@ -98,7 +98,7 @@ describe('ICE restart (RFC 8445 §9)', () => {
     net.run(net.now + 100);
     expect(new TextDecoder().decode(b.received.at(-1))).toBe('during restart');
     exchange(a, b);
-    net.run(net.now + 10_000, () => a.agent.selectedPair !== oldPair && b.agent.selectedPair !== undefined);
+    net.run(net.now + 10_000, () => a.agent.selectedPair !== oldPair && bothNominated(a, b));
     expect(a.agent.selectedPair).not.toBe(oldPair);
     expect(b.agent.selectedPair!.nominated).toBe(true);
     expect(a.states()).not.toContain('failed');
@@ -157,8 +157,8 @@ describe('trickle ICE (RFC 8838)', () => {
       for (const e of a.events) if (e.event.type === 'local-candidate') b.agent.addRemoteCandidate(e.event.candidate, net.now);
       for (const e of b.events) if (e.event.type === 'local-candidate') a.agent.addRemoteCandidate(e.event.candidate, net.now);
     }
-    net.run(net.now + 3000, () => bothSelected(a, b));
-    expect(bothSelected(a, b)).toBe(true);
+    net.run(net.now + 3000, () => bothNominated(a, b));
+    expect(bothNominated(a, b)).toBe(true);
     net.run(net.now + 3000);
     expect(a.agent.connectionState).toBe('connected');
     a.agent.endOfLocalCandidates(net.now);
@@ -216,8 +216,8 @@ describe('bad input', () => {
     expect(ag.stats.droppedUnknownSource).toBe(1);
     expect(ag.stats.requestsReceived).toBe(0);
     expect(ag.pollTransmit()).toBeUndefined();
-    net.run(10_000, () => bothSelected(a, b));
-    expect(bothSelected(a, b)).toBe(true);
+    net.run(10_000, () => bothNominated(a, b));
+    expect(bothNominated(a, b)).toBe(true);
   });
 
   it('never throws on mutated and truncated real check requests, and counts them (fast-check, fixed seed)', () => {
@@ -253,8 +253,8 @@ describe('bad input', () => {
     // Nearly every mutation is caught by the parser, FINGERPRINT or MESSAGE-INTEGRITY and counted.
     expect(s.droppedMalformed + s.droppedBadIntegrity + s.droppedUnknownUsername + s.droppedUnknownSource).toBeGreaterThan(1900);
     expect(accepted).toBeLessThan(100);
-    net.run(10_000, () => bothSelected(a, b));
-    expect(bothSelected(a, b)).toBe(true);
+    net.run(10_000, () => bothNominated(a, b));
+    expect(bothNominated(a, b)).toBe(true);
   });
 
   it('never throws on random datagrams during checks and connects anyway (fast-check, fixed seed)', () => {
@@ -276,8 +276,8 @@ describe('bad input', () => {
           b.agent.handleDatagram(j, 1, { address: '192.0.2.1', port: 5000 }, 0);
           a.agent.handleDatagram(j, 1, { address: '192.0.2.2', port: 6000 }, 0);
         }
-        net.run(10_000, () => bothSelected(a, b));
-        expect(bothSelected(a, b)).toBe(true);
+        net.run(10_000, () => bothNominated(a, b));
+        expect(bothNominated(a, b)).toBe(true);
       }),
       { seed: 2024, numRuns: 150 },
     );

@@ -226,6 +226,7 @@ export function exchange(a: SimPeer, b: SimPeer, endOfCandidates = true): void {
 }
 
 /** Both sides have a selected pair. */
-export function bothSelected(a: SimPeer, b: SimPeer): boolean {
-  return a.agent.selectedPair !== undefined && b.agent.selectedPair !== undefined;
+/** Both agents send on a nominated pair (before nomination each may use its own best valid pair). */
+export function bothNominated(a: SimPeer, b: SimPeer): boolean {
+  return a.agent.selectedPair?.nominated === true && b.agent.selectedPair?.nominated === true;
 }

@@ -79,6 +79,28 @@ describe('two IceTransports over real UDP sockets on loopback', () => {
     expect(a.agent.remoteParameters!.usernameFragment).toBe(b.localParameters.usernameFragment);
   });
 
+  it('restarts with the credentials it is given (those of a new local description)', async () => {
+    const a = transport({ controlling: true, ...LOOPBACK, ipv6: false });
+    const b = transport({ controlling: false, ...LOOPBACK, ipv6: false });
+    await connectPair(a, b);
+    const mine = { usernameFragment: 'restartUfrag1', password: 'restartPassword0123456789' };
+    const selected = new Promise<void>((r) => b.onSelectedPairChange(() => r()));
+    a.restart(mine);
+    b.restart();
+    expect(a.localParameters.usernameFragment).toBe(mine.usernameFragment);
+    expect(a.localParameters.password).toBe(mine.password);
+    a.setRemoteParameters(b.localParameters);
+    b.setRemoteParameters(a.localParameters);
+    for (const c of a.agent.getLocalCandidates()) await b.addRemoteCandidate(c);
+    for (const c of b.agent.getLocalCandidates()) await a.addRemoteCandidate(c);
+    await selected;
+    // b's checks authenticate with the given password: the new generation connects on them.
+    expect(b.agent.remoteParameters!.usernameFragment).toBe(mine.usernameFragment);
+    expect(await exchangeData(b, a, 'after restart')).toBe('after restart');
+    a.close();
+    expect(() => a.restart(mine)).toThrow(/closed/);
+  });
+
   it('asks a STUN server on loopback for a server-reflexive address (none new on loopback)', async () => {
     const server = await startBindingServer({ address: '127.0.0.1' });
     try {

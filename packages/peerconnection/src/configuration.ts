@@ -28,6 +28,20 @@ export interface RTCConfiguration {
   rtcpMuxPolicy?: RTCRtcpMuxPolicy;
   certificates?: RTCCertificate[];
   iceCandidatePoolSize?: number;
+  /**
+   * Not in the W3C dictionary: SCTP Path MTU Discovery (RFC 8899) for data channels. Default true:
+   * on a loopback pair, SCTP probes up to 1984 bytes (a DTLS datagram libwebrtc still reads) and
+   * fills what the peer confirms; elsewhere packets stay at 1200 bytes (see `TransportController`).
+   * false keeps 1200-byte packets everywhere.
+   */
+  sctpPathMtuDiscovery?: boolean;
+  /**
+   * Not in the W3C dictionary: SCTP zero checksum (RFC 9653, over DTLS). Default false: INIT
+   * announces Zero Checksum Acceptable only when true, since pion/sctp before its zero-checksum
+   * support (Debian's Pion v3.1.56) rejects an INIT carrying the parameter and no data channel
+   * opens. Packets skip the CRC32c only once both ends announced it (Chromium can).
+   */
+  sctpZeroChecksum?: boolean;
 }
 
 /** A configuration with every default filled in. */
@@ -38,6 +52,8 @@ export interface ResolvedConfiguration {
   rtcpMuxPolicy: RTCRtcpMuxPolicy;
   certificates: RTCCertificate[];
   iceCandidatePoolSize: number;
+  sctpPathMtuDiscovery: boolean;
+  sctpZeroChecksum: boolean;
 }
 
 function enumValue<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
@@ -76,6 +92,9 @@ export function resolveConfiguration(c: RTCConfiguration = {}, now = Date.now())
     if (server.credential !== undefined) copy.credential = server.credential;
     iceServers.push(copy);
   }
+  for (const key of ['sctpPathMtuDiscovery', 'sctpZeroChecksum'] as const) {
+    if (c[key] !== undefined && typeof c[key] !== 'boolean') throw new TypeError(`${key} must be a boolean`);
+  }
   const pool = c.iceCandidatePoolSize ?? 0;
   if (typeof pool !== 'number' || !Number.isFinite(pool) || pool < 0 || pool > 255) {
     throw new TypeError(`iceCandidatePoolSize ${String(pool)} is outside 0..255`);
@@ -91,6 +110,8 @@ export function resolveConfiguration(c: RTCConfiguration = {}, now = Date.now())
     rtcpMuxPolicy: enumValue(c.rtcpMuxPolicy, ['require'], 'RTCRtcpMuxPolicy', 'require'),
     certificates,
     iceCandidatePoolSize: Math.trunc(pool),
+    sctpPathMtuDiscovery: c.sctpPathMtuDiscovery ?? true,
+    sctpZeroChecksum: c.sctpZeroChecksum ?? false,
   };
 }
 
@@ -118,5 +139,7 @@ export function copyConfiguration(c: ResolvedConfiguration): ResolvedConfigurati
     rtcpMuxPolicy: c.rtcpMuxPolicy,
     certificates: [...c.certificates],
     iceCandidatePoolSize: c.iceCandidatePoolSize,
+    sctpPathMtuDiscovery: c.sctpPathMtuDiscovery,
+    sctpZeroChecksum: c.sctpZeroChecksum,
   };
 }

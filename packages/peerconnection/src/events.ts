@@ -30,6 +30,40 @@ export class RTCPeerConnectionIceEvent extends Event {
   }
 }
 
+/** Init of {@link RTCPeerConnectionIceErrorEvent}. */
+export interface RTCPeerConnectionIceErrorEventInit extends EventInit {
+  address?: string | null;
+  port?: number | null;
+  url?: string;
+  errorCode: number;
+  errorText?: string;
+}
+
+/**
+ * The `icecandidateerror` event (W3C §4.8.3): a STUN or TURN server answered gathering with an
+ * error (its STUN error code, e.g. 401) or could not be reached (701).
+ */
+export class RTCPeerConnectionIceErrorEvent extends Event {
+  /** The local address used towards the server, or null. */
+  readonly address: string | null;
+  /** The local port used towards the server, or null. */
+  readonly port: number | null;
+  /** The server's URL. */
+  readonly url: string;
+  /** The STUN error code, or 701 when the server could not be reached. */
+  readonly errorCode: number;
+  /** The server's reason phrase, or what went wrong. */
+  readonly errorText: string;
+  constructor(type: string, init: RTCPeerConnectionIceErrorEventInit) {
+    super(type, init);
+    this.address = init.address ?? null;
+    this.port = init.port ?? null;
+    this.url = init.url ?? '';
+    this.errorCode = init.errorCode;
+    this.errorText = init.errorText ?? '';
+  }
+}
+
 /** Init of {@link RTCDataChannelEvent}. */
 export interface RTCDataChannelEventInit<C> extends EventInit {
   /** The channel the peer opened. */

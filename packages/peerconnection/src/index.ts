@@ -8,13 +8,17 @@ export { RTCCertificate, type RTCDtlsFingerprint, type AlgorithmIdentifier } fro
 export type { RTCConfiguration, RTCIceServer, RTCIceTransportPolicy, RTCBundlePolicy, RTCRtcpMuxPolicy } from './configuration.js';
 export { RTCError, type RTCErrorDetailType, type RTCErrorInit } from './errors.js';
 export {
-  RTCPeerConnectionIceEvent, RTCDataChannelEvent, RTCErrorEvent, RTCTrackEvent,
-  type RTCPeerConnectionIceEventInit, type RTCDataChannelEventInit, type RTCErrorEventInit, type RTCTrackEventInit, type EventInit,
+  RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent, RTCDataChannelEvent, RTCErrorEvent, RTCTrackEvent,
+  type RTCPeerConnectionIceEventInit, type RTCPeerConnectionIceErrorEventInit, type RTCDataChannelEventInit, type RTCErrorEventInit, type RTCTrackEventInit, type EventInit,
 } from './events.js';
 export type { EventHandler } from './event-target.js';
 export type { RTCSignalingState } from './signaling-state.js';
 export { RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver, type RTCRtpTransceiverDirection } from './transceiver.js';
-export { MediaStream, MediaStreamTrack, type MediaStreamTrackState, type EncodedFrame, type EncodedFrameInit } from './media-stream-track.js';
+export { MediaStream, MediaStreamTrack, type MediaStreamTrackState, type EncodedFrame, type EncodedFrameInit, type RtpWriteOptions } from './media-stream-track.js';
+export type {
+  RTCRtpEncodingParameters, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters, RTCRtcpParameters, RTCRtpParameters,
+  RTCRtpSendParameters, RTCRtpReceiveParameters, RTCRtpCapabilities,
+} from './rtp-parameters.js';
 export type { RTCPeerConnectionTrackEvent } from './peer-connection-events.js';
 export type { RTCStats, RTCStatsReport } from './stats.js';
 export { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport, type RTCIceTransportState, type RTCIceGathererState, type RTCDtlsTransportState, type RTCSctpTransportState, type RTCIceParameters, type RTCIceCandidatePair } from './transports.js';

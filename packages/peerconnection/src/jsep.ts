@@ -5,10 +5,11 @@
  */
 import {
   createAnswer, createDataChannelOfferSection, createOffer, createRtpOfferSection, isRejected, rejectedSection,
-  type Fingerprint, type IceCandidate, type MediaCapabilities, type MediaSection, type SessionDescription, type SsrcAttribute, type SsrcGroup,
+  type Fingerprint, type IceCandidate, type MediaCapabilities, type MediaSection, type Rid, type SessionDescription, type Simulcast, type SsrcAttribute, type SsrcGroup,
 } from '@x/sdp';
 import type { RTCBundlePolicy } from './configuration.js';
 import { transportSection } from './negotiation.js';
+import { orderByPreference } from './rtp-parameters.js';
 import type { RTCRtpTransceiver } from './transceiver.js';
 
 /** Local ICE and DTLS parameters written into every section. */
@@ -52,10 +53,25 @@ export interface OfferResult {
   owners: Array<RTCRtpTransceiver | 'data' | undefined>;
 }
 
-/** a=msid and a=ssrc lines of a sender; with RTX (RFC 4588) its SSRC too, tied by a=ssrc-group:FID. */
-function senderLines(t: RTCRtpTransceiver, cname: string, rtx: boolean): { msid: { streamId: string; trackId: string }; ssrcs: SsrcAttribute[]; ssrcGroups: SsrcGroup[] } {
+/**
+ * a=msid and a=ssrc lines of a sender; with RTX (RFC 4588) its SSRC too, tied by a=ssrc-group:FID.
+ * A simulcast sender writes, as Chromium does, a=rid:<rid> send per encoding and
+ * a=simulcast:send r0;r1;… (RFC 8851, RFC 8853) and no a=ssrc lines: the peer learns each
+ * layer's SSRC from the mid and rtp-stream-id header extensions.
+ */
+function senderLines(t: RTCRtpTransceiver, cname: string, rtx: boolean): {
+  msid: { streamId: string; trackId: string }; ssrcs: SsrcAttribute[]; ssrcGroups: SsrcGroup[]; rids?: Rid[]; simulcast?: Simulcast;
+} {
   const streamId = t.sender.streamIds[0] ?? '-';
   const trackId = t.sender.track?.id ?? t.trackId;
+  const rids = t.sender.rids;
+  if (rids.length > 1) {
+    return {
+      msid: { streamId, trackId }, ssrcs: [], ssrcGroups: [],
+      rids: rids.map((id) => ({ id, direction: 'send', restrictions: {} })),
+      simulcast: { send: rids.map((rid) => [{ rid, paused: false }]) },
+    };
+  }
   const ssrcs = rtx ? [t.sender.ssrc, t.sender.rtxSsrc] : [t.sender.ssrc];
   return {
     msid: { streamId, trackId },
@@ -116,13 +132,14 @@ export function buildOffer(input: OfferInput): OfferResult {
       return createDataChannelOfferSection({ mid: p.mid, transport, bundleOnly, withoutCandidates, maxMessageSize: input.maxMessageSize });
     }
     const t = p.owner;
+    const capabilities = t.localCapabilities(input.codecs[t.kind]);
     return createRtpOfferSection({
       kind: t.kind,
       mid: p.mid,
-      capabilities: input.codecs[t.kind],
+      capabilities,
       transport,
       direction: t.sdpDirection,
-      ...senderLines(t, input.cname, t.kind === 'video' && hasRtx(input.codecs.video.codecs)),
+      ...senderLines(t, input.cname, t.kind === 'video' && hasRtx(capabilities.codecs)),
       bundleOnly,
       withoutCandidates,
     });
@@ -152,7 +169,7 @@ export function buildAnswer(input: AnswerInput): SessionDescription {
   // the section it serves is accepted (the data channel's, else the first).
   const unbundled = !input.offer.groups.some((g) => g.semantics === 'BUNDLE') && input.offer.media.length > 1;
   const only = unbundled ? transportSection(input.offer)?.section : undefined;
-  return createAnswer(input.offer, input.session, (offered) => {
+  const answer = createAnswer(input.offer, input.session, (offered) => {
     if (unbundled && offered !== only) return 'reject';
     const transport = { ...input.transport, iceOptions: ['trickle'] };
     if (offered.kind === 'application') {
@@ -163,12 +180,21 @@ export function buildAnswer(input: AnswerInput): SessionDescription {
     if (offered.kind !== 'audio' && offered.kind !== 'video') return 'reject';
     const t = offered.mid === undefined ? undefined : input.transceiverFor(offered.mid);
     if (t === undefined || t.stopping) return 'reject';
+    const capabilities = t.localCapabilities(input.codecs[t.kind]);
     return {
       transport,
       setup: input.setup,
-      capabilities: input.codecs[t.kind],
+      capabilities,
       direction: t.sdpDirection,
-      ...senderLines(t, input.cname, t.kind === 'video' && hasRtx(offered.codecs) && hasRtx(input.codecs.video.codecs)),
+      ...senderLines(t, input.cname, t.kind === 'video' && hasRtx(offered.codecs) && hasRtx(capabilities.codecs)),
     };
   });
+  // Codec preferences order the answer's formats too (W3C §5.4, RFC 8829 §5.3.1).
+  for (const m of answer.media) {
+    const prefs = m.port === 0 && !m.bundleOnly ? undefined : input.transceiverFor(m.mid ?? '')?.codecPreferences;
+    if (prefs === undefined || m.codecs.length === 0) continue;
+    m.codecs = orderByPreference(m.codecs, prefs);
+    m.formats = m.codecs.map((c) => String(c.payloadType));
+  }
+  return answer;
 }

@@ -5,12 +5,15 @@
  * packet that carried the MID), then payload type (RFC 8843 §9.2); it feeds RTCP to the streams
  * it is about and sends SR, RR, NACK and PLI on a timer.
  */
-import { RtpError, SendSideBandwidthEstimator, getRtpExtension, parseRtcp, parseRtpPacket, parseSdesIdExtension, type RtcpPacket, type TransportCc } from '@x/rtp';
+import {
+  RtpError, SendSideBandwidthEstimator, getRtpExtension, parseRtcp, parseRtpPacket, parseSdesIdExtension, type RtcpPacket, type RtpPacket, type TransportCc,
+} from '@x/rtp';
 import { isRejected, type MediaSection, type SessionDescription } from '@x/sdp';
 import { MediaReceiver } from './media-receiver.js';
 import { MediaSender, type MediaSenderContext } from './media-sender.js';
+import type { TrackSink } from './media-stream-track.js';
 import { extensionIds, sendCodec, rtxPayloadType, type ExtensionIds } from './rtp-codec.js';
-import type { RTCRtpTransceiver } from './transceiver.js';
+import type { RTCRtpSender, RTCRtpTransceiver } from './transceiver.js';
 
 /** What the controller sends through and reads. */
 export interface MediaTransport {
@@ -32,13 +35,17 @@ const SR_INTERVAL_MS = 1000;
 
 /** Media of all transceivers of one bundle. */
 export class MediaController {
-  readonly senders = new Map<RTCRtpTransceiver, MediaSender>();
-  readonly receivers = new Map<RTCRtpTransceiver, MediaReceiver>();
+  /** Each transceiver's sending streams, one per encoding (simulcast layer). */
+  readonly senders = new Map<RTCRtpTransceiver, MediaSender[]>();
+  /** Each transceiver's receiving streams, one per remote simulcast rid (else one). */
+  readonly receivers = new Map<RTCRtpTransceiver, MediaReceiver[]>();
   readonly stats: MediaDemuxStats = { unroutedRtp: 0, malformed: 0 };
-  #byMid = new Map<string, MediaReceiver>();
+  #byMid = new Map<string, MediaReceiver[]>();
   #bySsrc = new Map<number, MediaReceiver>();
   #byPt = new Map<number, MediaReceiver | null>();
   #midId: number | undefined;
+  #ridId: number | undefined;
+  #repairedRidId: number | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #nextSr = 0;
   #ready = false;
@@ -66,6 +73,8 @@ export class MediaController {
     this.#byMid.clear();
     this.#byPt.clear();
     this.#midId = undefined;
+    this.#ridId = undefined;
+    this.#repairedRidId = undefined;
     for (const t of transceivers) {
       const mid = t.mid;
       const a = mid === null ? undefined : answer.media.find((m) => m.mid === mid);
@@ -76,6 +85,8 @@ export class MediaController {
       }
       const ids = extensionIds(a);
       this.#midId ??= ids.mid;
+      this.#ridId ??= ids.rid;
+      this.#repairedRidId ??= ids.repairedRid;
       const dir = t.currentDirection;
       this.#configureSender(t, mid, a, ids, dir === 'sendrecv' || dir === 'sendonly');
       this.#configureReceiver(t, mid, a, r, dir === 'sendrecv' || dir === 'recvonly');
@@ -103,11 +114,17 @@ export class MediaController {
     const midId = this.#midId;
     if (midId !== undefined && (packet[0]! & 0x10) !== 0) {
       try {
-        const value = getRtpExtension(parseRtpPacket(packet), midId);
-        if (value !== undefined) {
-          receiver = this.#byMid.get(parseSdesIdExtension(value));
+        const parsed = parseRtpPacket(packet);
+        const value = getRtpExtension(parsed, midId);
+        const layers = value === undefined ? undefined : this.#byMid.get(parseSdesIdExtension(value));
+        if (layers !== undefined && layers.length === 1 && layers[0]!.rid === undefined) {
+          receiver = layers[0]!;
           // RFC 8843 §9.2: the MID binds the SSRC from now on.
-          if (receiver !== undefined && receiver.rtxSsrc !== ssrc) this.#bySsrc.set(ssrc, receiver);
+          if (receiver.rtxSsrc !== ssrc) this.#bySsrc.set(ssrc, receiver);
+        } else if (layers !== undefined) {
+          receiver = this.#layer(layers, parsed, ssrc, pt);
+          // RFC 8852 §4: MID and RID together bind the SSRC (media or RTX) to the layer.
+          if (receiver !== undefined) this.#bySsrc.set(ssrc, receiver);
         }
       } catch (e) {
         if (!(e instanceof RtpError)) throw e;
@@ -132,10 +149,28 @@ export class MediaController {
     for (const t of this.senders.keys()) t.sender.media = undefined;
   }
 
+  /** The simulcast layer a packet is for, by rtp-stream-id or, for RTX, repaired-rtp-stream-id. */
+  #layer(layers: MediaReceiver[], packet: RtpPacket, ssrc: number, pt: number): MediaReceiver | undefined {
+    const sdes = (id: number | undefined): string | undefined => {
+      const v = id === undefined ? undefined : getRtpExtension(packet, id);
+      return v === undefined ? undefined : parseSdesIdExtension(v);
+    };
+    const repaired = sdes(this.#repairedRidId);
+    const rid = repaired ?? sdes(this.#ridId);
+    const r = rid === undefined ? undefined : layers.find((x) => x.rid === rid);
+    if (r !== undefined && (repaired !== undefined || r.isRtxPayloadType(pt))) r.learnRtxSsrc(ssrc);
+    return r;
+  }
+
+  /**
+   * One send stream per encoding (its own SSRC and RTX SSRC; with simulcast its rid in the
+   * rtp-stream-id extension). A stream is kept (sequence numbers, history) while its SSRC,
+   * codec and mid stay.
+   */
   #configureSender(t: RTCRtpTransceiver, mid: string, answer: MediaSection, ids: ExtensionIds, sending: boolean): void {
-    const existing = this.senders.get(t);
+    const existing = this.senders.get(t) ?? [];
     if (!sending) {
-      if (existing !== undefined) existing.active = false;
+      for (const s of existing) s.active = false;
       t.sender.media = undefined;
       return;
     }
@@ -144,31 +179,42 @@ export class MediaController {
       t.sender.media = undefined;
       return;
     }
-    if (existing !== undefined && existing.codec.codec.payloadType === codec.codec.payloadType && existing.mid === mid) {
-      existing.active = true;
-      t.sender.media = existing;
-      return;
-    }
+    const encodings = t.sender.encodings;
+    const simulcast = encodings.length > 1;
     const rtxPt = t.kind === 'video' ? rtxPayloadType(answer, codec.codec.payloadType) : undefined;
-    const rtx = rtxPt !== undefined ? { ssrc: t.sender.rtxSsrc, payloadType: rtxPt } : undefined;
-    const s = new MediaSender(t.sender.ssrc, codec, mid, ids, rtx, this.cname, this.#ctx);
-    s.onKeyframeRequest = () => t.sender.track?.requestKeyframe();
-    this.senders.set(t, s);
-    t.sender.media = s;
+    const layers = encodings.map((e) => {
+      const same = existing.find((s) => s.ssrc === e.ssrc && s.codec.codec.payloadType === codec.codec.payloadType && s.mid === mid);
+      if (same !== undefined) {
+        same.active = true;
+        return same;
+      }
+      const rtx = rtxPt !== undefined ? { ssrc: e.rtxSsrc, payloadType: rtxPt } : undefined;
+      const s = new MediaSender(e.ssrc, codec, mid, ids, rtx, this.cname, this.#ctx, simulcast ? e.rid : undefined);
+      s.onKeyframeRequest = () => t.sender.track?.requestKeyframe();
+      return s;
+    });
+    for (const s of existing) if (!layers.includes(s)) s.active = false;
+    this.senders.set(t, layers);
+    t.sender.media = encodingsSink(t.sender, layers);
   }
 
+  /** One receive stream, or with remote simulcast (a=simulcast:send in its section) one per rid. */
   #configureReceiver(t: RTCRtpTransceiver, mid: string, answer: MediaSection, remote: MediaSection, receiving: boolean): void {
-    let r = this.receivers.get(t);
+    const existing = this.receivers.get(t) ?? [];
     if (!receiving) {
-      if (r !== undefined) this.#unroute(r);
+      for (const r of existing) this.#unroute(r);
       return;
     }
-    if (r === undefined) {
-      r = new MediaReceiver(t.kind, mid, t.receiver.track, answer.codecs, t.sender.ssrc, this.cname);
-      this.receivers.set(t, r);
-    }
-    r.codecs = answer.codecs;
-    this.#byMid.set(mid, r);
+    const rids = (remote.simulcast?.send ?? []).map((alternatives) => alternatives[0]!.rid)
+      .filter((rid) => remote.rids.some((r) => r.id === rid && r.direction === 'send'));
+    const wanted: Array<string | undefined> = rids.length > 1 ? rids : [undefined];
+    const list = wanted.map((rid) => existing.find((r) => r.rid === rid) ?? new MediaReceiver(t.kind, mid, t.receiver.track, answer.codecs, t.sender.ssrc, this.cname, rid));
+    for (const r of existing) if (!list.includes(r)) this.#unroute(r);
+    this.receivers.set(t, list);
+    for (const r of list) r.codecs = answer.codecs;
+    this.#byMid.set(mid, list);
+    if (list.length > 1) return; // layers are learned from mid + rid (RFC 8852 §4)
+    const r = list[0]!;
     // a=ssrc of the remote section: the media SSRC and, by a=ssrc-group:FID, its RTX SSRC.
     const fid = remote.ssrcGroups.find((g) => g.semantics === 'FID');
     if (fid !== undefined && fid.ssrcs.length >= 2) {
@@ -182,16 +228,14 @@ export class MediaController {
   }
 
   #detach(t: RTCRtpTransceiver): void {
-    const s = this.senders.get(t);
-    if (s !== undefined) s.active = false;
+    for (const s of this.senders.get(t) ?? []) s.active = false;
     t.sender.media = undefined;
-    const r = this.receivers.get(t);
-    if (r !== undefined) this.#unroute(r);
+    for (const r of this.receivers.get(t) ?? []) this.#unroute(r);
   }
 
   #unroute(r: MediaReceiver): void {
     for (const [k, v] of this.#bySsrc) if (v === r) this.#bySsrc.delete(k);
-    for (const [k, v] of this.#byMid) if (v === r) this.#byMid.delete(k);
+    for (const [k, v] of this.#byMid) if (v.includes(r)) this.#byMid.delete(k);
     for (const [k, v] of this.#byPt) if (v === r) this.#byPt.delete(k);
   }
 
@@ -205,12 +249,12 @@ export class MediaController {
       return;
     }
     const now = this.transport.now();
-    for (const s of this.senders.values()) s.receiveRtcp(packets);
-    for (const r of this.receivers.values()) r.receiveRtcp(packets, now);
+    for (const layers of this.senders.values()) for (const s of layers) s.receiveRtcp(packets);
+    for (const layers of this.receivers.values()) for (const r of layers) r.receiveRtcp(packets, now);
   }
 
   #rtt(): number | undefined {
-    for (const s of this.senders.values()) if (s.stream.rttMs !== undefined) return s.stream.rttMs;
+    for (const layers of this.senders.values()) for (const s of layers) if (s.stream.rttMs !== undefined) return s.stream.rttMs;
     return undefined;
   }
 
@@ -225,10 +269,31 @@ export class MediaController {
   tick(): void {
     const now = this.transport.now();
     const rtt = this.#rtt();
-    for (const r of this.receivers.values()) for (const p of r.poll(now, rtt)) this.transport.sendRtcp(p);
+    for (const layers of this.receivers.values()) for (const r of layers) for (const p of r.poll(now, rtt)) this.transport.sendRtcp(p);
     if (now >= this.#nextSr) {
       this.#nextSr = now + SR_INTERVAL_MS;
-      for (const s of this.senders.values()) if (s.active) s.senderReport();
+      for (const layers of this.senders.values()) for (const s of layers) if (s.active) s.senderReport();
     }
   }
+}
+
+/**
+ * The track's sink for a sender's encodings: a frame or packet goes to the encoding its `rid`
+ * names, else to every encoding, while that encoding is active (setParameters).
+ */
+function encodingsSink(sender: RTCRtpSender, layers: readonly MediaSender[]): TrackSink {
+  return {
+    frame: (data, init) => {
+      for (let i = 0; i < layers.length; i++) {
+        const l = layers[i]!;
+        if ((init.rid === undefined || init.rid === l.rid) && sender.encodingActive(i)) l.frame(data, init);
+      }
+    },
+    rtp: (packet, options) => {
+      for (let i = 0; i < layers.length; i++) {
+        const l = layers[i]!;
+        if ((options?.rid === undefined || options.rid === l.rid) && sender.encodingActive(i)) l.rtp(packet);
+      }
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * is (`onRtp`), and through `@x/rtp`'s {@link RtpReceiveStream} (jitter buffer, NACK, PLI, RR) to
  * the track as depacketized frames (`onFrame`, `frames()`).
  */
-import { RtpReceiveStream, type RtcpPacket } from '@x/rtp';
+import { RtpReceiveStream, unixMsFromNtpTime, type RtcpPacket } from '@x/rtp';
 import type { Codec } from '@x/sdp';
 import type { MediaStreamTrack } from './media-stream-track.js';
 import { rtpHeaderSize } from './media-sender.js';
@@ -22,6 +22,15 @@ export interface InboundCounters {
   packetsDiscarded: number;
 }
 
+/** The peer's sender reports about a received stream: remote-outbound-rtp. */
+export interface RemoteOutboundReport {
+  packetsSent: number;
+  bytesSent: number;
+  /** The SR's NTP time as Unix ms (the sender's clock). */
+  remoteTimestamp: number;
+  reportsSent: number;
+}
+
 /** One receiving RTP stream of a transceiver (the first SSRC routed to it). */
 export class MediaReceiver {
   readonly counters: InboundCounters = {
@@ -33,6 +42,8 @@ export class MediaReceiver {
   rtxSsrc: number | undefined;
   /** The codec of the stream being received. */
   codec: MediaCodec | undefined;
+  /** The peer's latest SR about this stream. */
+  remoteOutbound: RemoteOutboundReport | undefined;
   #stream: RtpReceiveStream | undefined;
   #firstTimestamp: number | undefined;
   #lastTimestamp = 0;
@@ -46,7 +57,23 @@ export class MediaReceiver {
     public codecs: Codec[],
     private readonly localSsrc: number,
     private readonly cname: string,
+    /** Simulcast: the rid of the layer this receives (RFC 8852). */
+    readonly rid?: string,
   ) {}
+
+  /** Whether `pt` is an RTX format of the negotiated codecs. */
+  isRtxPayloadType(pt: number): boolean {
+    return this.codecs.some((c) => c.payloadType === pt && c.name.toLowerCase() === 'rtx');
+  }
+
+  /** The layer's RTX SSRC, learned from a packet (repaired-rtp-stream-id, or an RTX payload type with the rid). */
+  learnRtxSsrc(ssrc: number): void {
+    if (this.rtxSsrc !== undefined) return;
+    this.rtxSsrc = ssrc;
+    const codec = this.codec;
+    const pt = codec === undefined ? undefined : rtxPayloadType({ codecs: this.codecs }, codec.codec.payloadType);
+    if (pt !== undefined) this.#stream?.setRtx({ ssrc, payloadType: pt });
+  }
 
   /** An unprotected RTP packet for this transceiver (`pt`/`ssrc` already read by the router). */
   receive(packet: Uint8Array, ssrc: number, pt: number, nowMs: number): void {
@@ -74,7 +101,24 @@ export class MediaReceiver {
 
   /** RTCP from the remote sender (SR, BYE). */
   receiveRtcp(packets: RtcpPacket[], nowMs: number): void {
-    this.#stream?.receiveRtcp(packets, nowMs);
+    if (this.#stream === undefined) return;
+    this.#stream.receiveRtcp(packets, nowMs);
+    for (const p of packets) {
+      if (p.type !== 'sr' || p.ssrc !== this.ssrc) continue;
+      this.remoteOutbound = {
+        packetsSent: p.packetCount, bytesSent: p.octetCount, remoteTimestamp: unixMsFromNtpTime(p.ntpTime),
+        reportsSent: (this.remoteOutbound?.reportsSent ?? 0) + 1,
+      };
+    }
+  }
+
+  /** Cumulative packets lost and jitter in seconds (RFC 3550 A.3, A.8), once packets came. */
+  get reception(): { packetsLost: number; jitter: number } | undefined {
+    const s = this.#stream;
+    const codec = this.codec;
+    if (s === undefined || codec === undefined || this.counters.packetsReceived === 0) return undefined;
+    const r = s.reception;
+    return { packetsLost: r.packetsLost, jitter: r.jitter / codec.codec.clockRate };
   }
 
   /** RTCP to send now: RR, NACK, PLI. */
@@ -119,6 +163,7 @@ export class MediaReceiver {
       this.track.deliverFrame({
         data: f.data, rtpTimestamp: f.timestamp, keyframe: f.keyframe, mimeType: codec.mimeType,
         timestamp: Math.round((this.#unwrapped * 1e6) / codec.codec.clockRate),
+        ...(this.rid !== undefined ? { rid: this.rid } : {}),
       });
     }
   }

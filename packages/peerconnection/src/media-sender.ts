@@ -5,8 +5,8 @@
  * negotiated SSRC, payload type and extensions.
  */
 import {
-  RtpError, RtpSendStream, parseRtpPacket, serializeAbsSendTime, serializeRtpPacket, serializeSdesIdExtension,
-  serializeTransportWideSequenceNumber, type RtcpPacket, type RtpHeaderExtension, type TransportCc,
+  RtpError, RtpSendStream, parseRtpPacket, roundTripTimeMs, serializeAbsSendTime, serializeRtpPacket, serializeSdesIdExtension,
+  serializeTransportWideSequenceNumber, type ReportBlock, type RtcpPacket, type RtpHeaderExtension, type TransportCc,
 } from '@x/rtp';
 import type { EncodedFrameInit, TrackSink } from './media-stream-track.js';
 import type { ExtensionIds, MediaCodec } from './rtp-codec.js';
@@ -39,6 +39,19 @@ export interface OutboundCounters {
   framesDropped: number;
 }
 
+/** What the peer's receiver reports (RR or SR report blocks) say about a sending stream: remote-inbound-rtp. */
+export interface RemoteInboundReport {
+  /** The last report block about this SSRC. */
+  block: ReportBlock;
+  /** Round-trip time from its LSR/DLSR, ms, when it had an LSR. */
+  roundTripTimeMs: number | undefined;
+  totalRoundTripTimeMs: number;
+  roundTripTimeMeasurements: number;
+  reportsReceived: number;
+  /** Wall-clock ms when it arrived. */
+  receivedAt: number;
+}
+
 /** Size of an RTP header (fixed part, CSRCs, extension block), from its first bytes. */
 export function rtpHeaderSize(p: Uint8Array): number {
   const cc = (p[0] ?? 0) & 0x0f;
@@ -62,6 +75,8 @@ export class MediaSender implements TrackSink {
   active = true;
   /** The peer asked for a keyframe. */
   onKeyframeRequest: (() => void) | undefined;
+  /** The peer's latest report about this stream. */
+  remoteInbound: RemoteInboundReport | undefined;
   readonly #abs: RtpHeaderExtension | undefined;
   readonly #extensions: RtpHeaderExtension[];
   readonly #timestampOffset = Math.floor(Math.random() * 0x100000000);
@@ -77,9 +92,12 @@ export class MediaSender implements TrackSink {
     readonly rtx: { ssrc: number; payloadType: number } | undefined,
     cname: string,
     private readonly ctx: MediaSenderContext,
+    /** The encoding's rid (simulcast), sent in the rtp-stream-id header extension (RFC 8852). */
+    readonly rid?: string,
   ) {
     const extensions: RtpHeaderExtension[] = [];
     if (ids.mid !== undefined) extensions.push({ id: ids.mid, value: serializeSdesIdExtension(mid) });
+    if (rid !== undefined && ids.rid !== undefined) extensions.push({ id: ids.rid, value: serializeSdesIdExtension(rid) });
     if (ids.absSendTime !== undefined) {
       this.#abs = { id: ids.absSendTime, value: new Uint8Array(3) };
       extensions.push(this.#abs);
@@ -123,6 +141,7 @@ export class MediaSender implements TrackSink {
    */
   rtp(packet: Uint8Array): void {
     if (!this.active) return;
+    const unix = this.ctx.unixNow();
     let p;
     try {
       p = parseRtpPacket(packet);
@@ -132,18 +151,17 @@ export class MediaSender implements TrackSink {
       return;
     }
     const extensions = [...this.#extensions];
-    if (this.#abs !== undefined) this.#abs.value = serializeAbsSendTime(this.ctx.unixNow());
+    if (this.#abs !== undefined) this.#abs.value = serializeAbsSendTime(unix);
     const tcc = this.ctx.transportCc;
     if (tcc !== undefined && this.ids.transportCc !== undefined) {
       extensions.push({ id: this.ids.transportCc, value: serializeTransportWideSequenceNumber(tcc.sequence.next) });
       tcc.sequence.next = (tcc.sequence.next + 1) & 0xffff;
     }
-    this.#rawSeqOffset ??= this.#lastSeq === undefined ? 0 : (this.#lastSeq + 1 - p.sequenceNumber) & 0xffff;
+    this.#rawSeqOffset ??= this.#lastSeq === undefined ? 0 : (this.stream.nextSequenceNumber - p.sequenceNumber) & 0xffff;
     const sequenceNumber = (p.sequenceNumber + this.#rawSeqOffset) & 0xffff;
     const out = serializeRtpPacket({ ...p, sequenceNumber, ssrc: this.ssrc, payloadType: this.codec.codec.payloadType, extensions });
-    // @x/rtp's RtpSendStream has no API for packets sent around it; its next frame must follow
-    // this sequence number, so its private counter is moved on (see README, not done).
-    (this.stream as unknown as { sequenceNumber: number }).sequenceNumber = (sequenceNumber + 1) & 0xffff;
+    // The stream keeps it for NACK and its next frame continues after it.
+    this.stream.sentAround(out, unix);
     this.#send(out);
   }
 
@@ -153,9 +171,11 @@ export class MediaSender implements TrackSink {
       if (p.type === 'nack' && p.mediaSsrc === this.ssrc) this.counters.nackCount++;
       else if (p.type === 'pli' && p.mediaSsrc === this.ssrc) this.counters.pliCount++;
       else if (p.type === 'fir' && p.entries.some((e) => e.ssrc === this.ssrc)) this.counters.firCount++;
+      else if (p.type === 'rr' || p.type === 'sr') for (const b of p.reports) if (b.ssrc === this.ssrc) this.#remoteReport(b);
     }
     const reaction = this.stream.receiveRtcp(packets, this.ctx.now(), this.ctx.unixNow());
-    for (const r of reaction.retransmissions) {
+    for (const original of reaction.retransmissions) {
+      const r = this.#repaired(original);
       if (!this.ctx.sendRtp(r)) continue;
       this.counters.retransmittedPacketsSent++;
       this.counters.retransmittedBytesSent += r.length - rtpHeaderSize(r) - paddingSize(r);
@@ -163,10 +183,42 @@ export class MediaSender implements TrackSink {
     if (reaction.keyframeRequested) this.onKeyframeRequest?.();
   }
 
+  #remoteReport(block: ReportBlock): void {
+    const receivedAt = this.ctx.unixNow();
+    const rtt = roundTripTimeMs(block, receivedAt);
+    const previous = this.remoteInbound;
+    this.remoteInbound = {
+      block, roundTripTimeMs: rtt, receivedAt,
+      totalRoundTripTimeMs: (previous?.totalRoundTripTimeMs ?? 0) + (rtt ?? 0),
+      roundTripTimeMeasurements: (previous?.roundTripTimeMeasurements ?? 0) + (rtt !== undefined ? 1 : 0),
+      reportsReceived: (previous?.reportsReceived ?? 0) + 1,
+    };
+  }
+
   /** SR + SDES, once something was sent. */
   senderReport(): void {
     if (this.counters.packetsSent === 0) return;
     this.ctx.sendRtcp(this.stream.senderReport(this.ctx.unixNow()));
+  }
+
+  /**
+   * A simulcast layer's RTX packet names the stream it repairs with repaired-rtp-stream-id, not
+   * rtp-stream-id (RFC 8852 §3.2), so the receiver does not take it for a media stream.
+   */
+  #repaired(packet: Uint8Array): Uint8Array {
+    const ridId = this.ids.rid;
+    if (this.rid === undefined || ridId === undefined || this.rtx === undefined || (packet[1]! & 0x7f) !== this.rtx.payloadType) return packet;
+    try {
+      const p = parseRtpPacket(packet);
+      const extensions = p.extensions.flatMap((e) => {
+        if (e.id !== ridId) return [e];
+        return this.ids.repairedRid === undefined ? [] : [{ id: this.ids.repairedRid, value: e.value }];
+      });
+      return serializeRtpPacket({ ...p, extensions });
+    } catch (e) {
+      if (!(e instanceof RtpError)) throw e;
+      return packet;
+    }
   }
 
   #send(p: Uint8Array): boolean {

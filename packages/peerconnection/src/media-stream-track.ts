@@ -5,7 +5,7 @@
  * `track` event) is a sink that hands out the RTP packets and depacketized frames that arrive.
  */
 import { randomUUID } from 'node:crypto';
-import { RTCEventTarget, type EventHandler } from './event-target.js';
+import { RTCEventTarget, reportListenerError, type EventHandler } from './event-target.js';
 
 /** A track's lifecycle. */
 export type MediaStreamTrackState = 'live' | 'ended';
@@ -16,6 +16,14 @@ export interface EncodedFrameInit {
   timestamp: number;
   /** Whether this is a keyframe (video); informational for the packetizer. */
   keyframe?: boolean;
+  /** Simulcast: send on the encoding with this rid only; without it, on every active encoding. */
+  rid?: string;
+}
+
+/** What {@link MediaStreamTrack.writeRtp} takes besides the packet. */
+export interface RtpWriteOptions {
+  /** Simulcast: send on the encoding with this rid only; without it, on every active encoding. */
+  rid?: string;
 }
 
 /** An encoded frame that arrived on a remote track, depacketized and in decode order. */
@@ -30,12 +38,14 @@ export interface EncodedFrame {
   keyframe: boolean;
   /** The negotiated codec's MIME type, e.g. `video/VP8`. */
   mimeType: string;
+  /** Simulcast: the rid of the layer it came on (rtp-stream-id, RFC 8852). */
+  rid?: string;
 }
 
 /** @internal Where a local track's media goes: the senders it is attached to. */
 export interface TrackSink {
   frame(data: Uint8Array, init: EncodedFrameInit): void;
-  rtp(packet: Uint8Array): void;
+  rtp(packet: Uint8Array, options?: RtpWriteOptions): void;
 }
 
 /**
@@ -135,10 +145,10 @@ export class MediaStreamTrack extends RTCEventTarget {
    * which become the sender's negotiated ones (sequence numbers and timestamps are kept).
    * @throws InvalidStateError for an ended or a remote track.
    */
-  writeRtp(packet: Uint8Array): void {
+  writeRtp(packet: Uint8Array, options?: RtpWriteOptions): void {
     this.#checkSource();
     if (!(packet instanceof Uint8Array)) throw new TypeError('writeRtp needs a Uint8Array');
-    for (const s of this.#sinks) s.rtp(packet);
+    for (const s of this.#sinks) s.rtp(packet, options);
   }
 
   /**
@@ -191,14 +201,22 @@ export class MediaStreamTrack extends RTCEventTarget {
   }
   /** @internal A frame arrived for this remote track. */
   deliverFrame(f: EncodedFrame): void {
-    this.onFrame?.(f);
+    try {
+      this.onFrame?.(f);
+    } catch (e) {
+      reportListenerError(e, 'frame');
+    }
     const w = this.#waiting.shift();
     if (w !== undefined) w({ value: f, done: false });
     else this.#queued?.push(f);
   }
   /** @internal An RTP packet arrived for this remote track. */
   deliverRtp(p: Uint8Array): void {
-    this.onRtp?.(p);
+    try {
+      this.onRtp?.(p);
+    } catch (e) {
+      reportListenerError(e, 'rtp');
+    }
   }
   /** @internal The peer asked for a keyframe. */
   requestKeyframe(): void {

@@ -1,7 +1,7 @@
 /** The `on<event>` attributes of RTCPeerConnection (W3C §4.4.2), apart from its logic. */
 import type { RTCDataChannel } from './data-channel.js';
 import { RTCEventTarget, type EventHandler } from './event-target.js';
-import type { RTCDataChannelEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
+import type { RTCDataChannelEvent, RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
 import type { MediaStream, MediaStreamTrack } from './media-stream-track.js';
 import type { RTCRtpReceiver, RTCRtpTransceiver } from './transceiver.js';
 
@@ -27,6 +27,12 @@ export class RTCPeerConnectionEventHandlers extends RTCEventTarget {
   }
   set onicecandidate(h: EventHandler<RTCPeerConnectionIceEvent>) {
     this.setHandler('icecandidate', h);
+  }
+  get onicecandidateerror(): EventHandler<RTCPeerConnectionIceErrorEvent> {
+    return this.getHandler('icecandidateerror');
+  }
+  set onicecandidateerror(h: EventHandler<RTCPeerConnectionIceErrorEvent>) {
+    this.setHandler('icecandidateerror', h);
   }
   get onicegatheringstatechange(): EventHandler {
     return this.getHandler('icegatheringstatechange');

@@ -57,6 +57,10 @@ export function rtxPayloadType(section: Pick<MediaSection, 'codecs'>, payloadTyp
 /** The negotiated ids of the header extensions media uses. */
 export interface ExtensionIds {
   mid?: number;
+  /** rtp-stream-id (RFC 8852): the rid of a simulcast layer. */
+  rid?: number;
+  /** repaired-rtp-stream-id (RFC 8852): the rid an RTX packet repairs. */
+  repairedRid?: number;
   absSendTime?: number;
   transportCc?: number;
 }
@@ -69,6 +73,10 @@ export function extensionIds(section: MediaSection): ExtensionIds {
   const abs = id(RtpExtensionUri.absSendTime);
   const tcc = id(RtpExtensionUri.transportWideCc);
   if (mid !== undefined) out.mid = mid;
+  const rid = id(RtpExtensionUri.rid);
+  const repairedRid = id(RtpExtensionUri.repairedRid);
+  if (rid !== undefined) out.rid = rid;
+  if (repairedRid !== undefined) out.repairedRid = repairedRid;
   if (abs !== undefined) out.absSendTime = abs;
   if (tcc !== undefined) out.transportCc = tcc;
   return out;

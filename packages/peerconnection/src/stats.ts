@@ -78,8 +78,10 @@ export class RTCStatsCollector {
     if (ice !== undefined) {
       transport['iceRole'] = ice.agent.controlling ? 'controlling' : 'controlled';
       transport['iceLocalUsernameFragment'] = ice.localParameters.usernameFragment;
-      for (const c of ice.agent.getLocalCandidates()) add(candidateStats('local-candidate', 'L', c, timestamp));
-      for (const c of ice.agent.getRemoteCandidates()) add(candidateStats('remote-candidate', 'R', c, timestamp));
+      const localUfrag = ice.localParameters.usernameFragment;
+      const remoteUfrag = ice.agent.remoteParameters?.usernameFragment;
+      for (const c of ice.agent.getLocalCandidates()) add(candidateStats('local-candidate', 'L', c, timestamp, localUfrag));
+      for (const c of ice.agent.getRemoteCandidates()) add(candidateStats('remote-candidate', 'R', c, timestamp, remoteUfrag));
       const selected = ice.selectedPair;
       for (const p of ice.agent.checklist.pairs) add(pairStats(p, p === selected, timestamp));
       if (selected !== undefined) {
@@ -87,8 +89,8 @@ export class RTCStatsCollector {
         const ps: RTCStats = { ...pairStats(selected, true, timestamp), ...t.traffic };
         add(ps);
         transport['selectedCandidatePairId'] = ps.id;
-        if (!report.has(ps['localCandidateId'] as string)) add(candidateStats('local-candidate', 'L', selected.local, timestamp));
-        if (!report.has(ps['remoteCandidateId'] as string)) add(candidateStats('remote-candidate', 'R', selected.remote, timestamp));
+        if (!report.has(ps['localCandidateId'] as string)) add(candidateStats('local-candidate', 'L', selected.local, timestamp, localUfrag));
+        if (!report.has(ps['remoteCandidateId'] as string)) add(candidateStats('remote-candidate', 'R', selected.remote, timestamp, remoteUfrag));
       }
     }
     add(transport);
@@ -106,11 +108,13 @@ function certificateStats(der: Uint8Array, timestamp: number): RTCStats {
   };
 }
 
-function candidateStats(type: string, prefix: string, c: Candidate, timestamp: number): RTCStats {
+function candidateStats(type: string, prefix: string, c: Candidate, timestamp: number, usernameFragment: string | undefined): RTCStats {
   return {
     id: candidateId(prefix, c), type, timestamp, transportId: 'T01',
     address: c.address, port: c.port, protocol: c.transport, candidateType: c.type, priority: c.priority, foundation: c.foundation,
     ...(c.relatedAddress !== undefined ? { relatedAddress: c.relatedAddress, relatedPort: c.relatedPort } : {}),
+    ...(c.tcpType !== undefined ? { tcpType: c.tcpType } : {}),
+    ...(usernameFragment !== undefined ? { usernameFragment } : {}),
   };
 }
 
@@ -120,5 +124,9 @@ function pairStats(p: CandidatePair, selected: boolean, timestamp: number): RTCS
     id: `CP${candidateId('', p.local)}-${candidateId('', p.remote)}`, type: 'candidate-pair', timestamp, transportId: 'T01',
     localCandidateId: candidateId('L', p.local), remoteCandidateId: candidateId('R', p.remote),
     state, nominated: p.nominated || selected, priority: Number(p.priority),
+    // Media and data go over the selected pair only; its counters are the transport's (see collect).
+    packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0,
+    requestsSent: p.requestsSent, requestsReceived: p.requestsReceived, responsesReceived: p.responsesReceived,
+    ...(p.roundTripTime !== undefined ? { currentRoundTripTime: p.roundTripTime / 1000 } : {}),
   };
 }

@@ -5,7 +5,8 @@
 import { isRejected, reverseDirection, type SessionDescription } from '@x/sdp';
 import { domException } from './errors.js';
 import { MediaStream, type MediaStreamTrack } from './media-stream-track.js';
-import { RTCRtpTransceiver, type RTCRtpSender, type RTCRtpTransceiverDirection } from './transceiver.js';
+import type { RTCRtpEncodingParameters } from './rtp-parameters.js';
+import { RTCRtpTransceiver, type RTCRtpSender, type RTCRtpTransceiverDirection, type TransceiverContext } from './transceiver.js';
 
 /** Transceivers in creation order. */
 export class TransceiverSet {
@@ -13,8 +14,11 @@ export class TransceiverSet {
   /** Remote streams by msid stream id, so every `track` event of a stream gives the same object. */
   readonly #remoteStreams = new Map<string, MediaStream>();
 
-  /** @param changed a change that may need negotiation happened. */
-  constructor(private readonly changed: () => void) {}
+  /**
+   * @param changed a change that may need negotiation happened.
+   * @param context what a new transceiver of a kind takes from the connection.
+   */
+  constructor(private readonly changed: () => void, private readonly context?: (kind: 'audio' | 'video') => TransceiverContext) {}
 
   /** The transceiver with this mid. */
   byMid(mid: string | undefined): RTCRtpTransceiver | undefined {
@@ -22,8 +26,11 @@ export class TransceiverSet {
   }
 
   /** A new transceiver. */
-  add(kind: 'audio' | 'video', direction: RTCRtpTransceiverDirection, track: MediaStreamTrack | null, streamIds: string[], fromAddTrack: boolean, negotiate = true): RTCRtpTransceiver {
-    const t = new RTCRtpTransceiver(kind, direction, track, streamIds, fromAddTrack);
+  add(
+    kind: 'audio' | 'video', direction: RTCRtpTransceiverDirection, track: MediaStreamTrack | null, streamIds: string[], fromAddTrack: boolean,
+    negotiate = true, sendEncodings?: RTCRtpEncodingParameters[],
+  ): RTCRtpTransceiver {
+    const t = new RTCRtpTransceiver(kind, direction, track, streamIds, fromAddTrack, this.context?.(kind), sendEncodings);
     t.onNegotiationNeeded = this.changed;
     this.list.push(t);
     if (negotiate) this.changed();
@@ -90,6 +97,10 @@ export class TransceiverSet {
       t.remoteStreamIds = m.msids.map((x) => x.streamId).filter((id) => id !== '-');
       const sends = m.direction === undefined || m.direction === 'sendrecv' || m.direction === 'sendonly';
       if (sends && !t.receptive) receiving.push(t);
+      // The offerer asks to receive simulcast (W3C §4.4.1.6: encodings from its a=simulcast:recv rids).
+      const recvRids = (m.simulcast?.recv ?? []).map((alternatives) => alternatives[0]!.rid)
+        .filter((rid) => m.rids.some((r) => r.id === rid && r.direction === 'recv'));
+      if (recvRids.length > 1 && t.currentDirection === null) t.sender.useOfferedRids(recvRids);
     }
     return { created: this.list.filter((t) => !before.has(t)), receiving };
   }
@@ -143,6 +154,11 @@ export class TransceiverSet {
         t.markStopped();
         continue;
       }
+      t.sender.negotiated = { section: m };
+      t.receiver.negotiated = { section: m };
+      // Simulcast the answer accepted: the rids it receives from us (RFC 8853 §5.3).
+      const sim = answeredBy === 'local' ? m.simulcast?.send : m.simulcast?.recv;
+      t.sender.keepRids(sim?.map((alternatives) => alternatives[0]!.rid));
       const dir = m.direction ?? 'sendrecv';
       const ours = answeredBy === 'local' ? dir : reverseDirection(dir);
       t.setCurrentDirection(ours);

@@ -4,10 +4,43 @@
  * {@link MediaController}, which attaches to senders and receivers after each negotiation.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Direction } from '@x/sdp';
+import { defaultAudioCapabilities, defaultVideoCapabilities, type CodecCapability, type Direction, type MediaCapabilities, type MediaSection } from '@x/sdp';
 import { domException } from './errors.js';
 import { MediaStreamTrack, type MediaStream, type TrackSink } from './media-stream-track.js';
+import {
+  capabilitiesOf, checkSendParameters, codecParameters, headerExtensionParameters, initialEncodings, preferredCapabilities,
+  type RTCRtpCapabilities, type RTCRtpCodec, type RTCRtpEncodingParameters, type RTCRtpReceiveParameters, type RTCRtpSendParameters,
+} from './rtp-parameters.js';
 import type { RTCDtlsTransport } from './transports.js';
+
+/** What a transceiver takes from its connection. */
+export interface TransceiverContext {
+  /** CNAME of the connection's RTP (rtcp.cname of the parameters). */
+  cname: string;
+  /** The connection's codecs and header extensions for this kind. */
+  capabilities: MediaCapabilities;
+}
+
+/** The codecs and header extensions of the answer's section for this transceiver. */
+export interface NegotiatedSection {
+  section: MediaSection;
+}
+
+const randomSsrc = (): number => randomBytes(4).readUInt32BE(0) || 1;
+
+function staticCapabilities(kind: string): RTCRtpCapabilities | null {
+  if (kind === 'audio') return capabilitiesOf('audio', defaultAudioCapabilities());
+  if (kind === 'video') return capabilitiesOf('video', defaultVideoCapabilities());
+  return null;
+}
+
+function rtpParameters(kind: string, cname: string, n: NegotiatedSection | undefined): RTCRtpReceiveParameters {
+  return {
+    codecs: (n?.section.codecs ?? []).map((c) => codecParameters(kind, c)),
+    headerExtensions: headerExtensionParameters(n?.section.extmaps ?? []),
+    rtcp: { cname, reducedSize: n?.section.rtcpRsize ?? false },
+  };
+}
 
 /** `RTCRtpTransceiverDirection`. */
 export type RTCRtpTransceiverDirection = Direction | 'stopped';
@@ -28,7 +61,7 @@ export class RTCRtpSender {
   media: TrackSink | undefined;
   readonly #sink: TrackSink = {
     frame: (d, i) => this.media?.frame(d, i),
-    rtp: (p) => this.media?.rtp(p),
+    rtp: (p, o) => this.media?.rtp(p, o),
   };
   /** The DTLS transport media goes over, once negotiated. */
   transport: RTCDtlsTransport | null = null;
@@ -42,14 +75,109 @@ export class RTCRtpSender {
   readonly kind: 'audio' | 'video';
   /** @internal Set by the transceiver. */
   onTrackChange: (() => void) | undefined;
+  /** @internal The answer's section, once negotiated. */
+  negotiated: NegotiatedSection | undefined;
+  /** @internal Whether the transceiver is stopping (setParameters rejects). */
+  isStopping: () => boolean = () => false;
+  #encodings: RTCRtpEncodingParameters[];
+  /** @internal SSRC and RTX SSRC of each encoding, in encoding order (the first is {@link ssrc}). */
+  readonly layerSsrcs: Array<{ ssrc: number; rtxSsrc: number }>;
+  #lastReturned: RTCRtpSendParameters | undefined;
+  readonly #cname: string;
 
   /** @internal */
-  constructor(kind: 'audio' | 'video', track: MediaStreamTrack | null, streamIds: string[]) {
+  constructor(kind: 'audio' | 'video', track: MediaStreamTrack | null, streamIds: string[], context?: TransceiverContext, sendEncodings?: RTCRtpEncodingParameters[]) {
     this.kind = kind;
     this.track = track;
     this.rtxSsrc = randomBytes(4).readUInt32BE(0) || 2;
     this.streamIds = streamIds;
-    this.ssrc = randomBytes(4).readUInt32BE(0) || 1;
+    this.ssrc = randomSsrc();
+    this.#cname = context?.cname ?? '';
+    this.#encodings = initialEncodings(kind, sendEncodings);
+    this.layerSsrcs = this.#encodings.map((_, i) => (i === 0 ? { ssrc: this.ssrc, rtxSsrc: this.rtxSsrc } : { ssrc: randomSsrc(), rtxSsrc: randomSsrc() }));
+  }
+
+  /**
+   * The codecs and header extensions a sender of this kind can use (W3C §5.2 getCapabilities); null
+   * for another kind. Static, so it lists the default codecs; a factory with its own codec list
+   * checks setCodecPreferences against that list.
+   */
+  static getCapabilities(kind: string): RTCRtpCapabilities | null {
+    return staticCapabilities(kind);
+  }
+
+  /** @internal The encodings now (a copy), with their SSRCs. */
+  get encodings(): ReadonlyArray<RTCRtpEncodingParameters & { ssrc: number; rtxSsrc: number }> {
+    return this.#encodings.map((e, i) => ({ ...e, ...this.layerSsrcs[i]! }));
+  }
+
+  /** @internal Whether the encoding at `index` is active (setParameters). */
+  encodingActive(index: number): boolean {
+    return this.#encodings[index]?.active !== false;
+  }
+
+  /** @internal Simulcast: the rids in use (empty for a single encoding). */
+  get rids(): string[] {
+    return this.#encodings.flatMap((e) => (e.rid === undefined ? [] : [e.rid]));
+  }
+
+  /**
+   * @internal A remote offer asks to receive simulcast with these rids, and this sender was never
+   * negotiated: its encodings become one per rid, in the offer's order (W3C §4.4.1.6).
+   */
+  useOfferedRids(rids: readonly string[]): void {
+    this.#encodings = initialEncodings(this.kind, rids.map((rid) => ({ rid })));
+    this.layerSsrcs.splice(0, this.layerSsrcs.length, ...this.#encodings.map((_, i) => (i === 0 ? { ssrc: this.ssrc, rtxSsrc: this.rtxSsrc } : { ssrc: randomSsrc(), rtxSsrc: randomSsrc() })));
+  }
+
+  /**
+   * @internal The answer kept only these rids (RFC 8853 §5.3; W3C §4.4.1.6 step "remove encodings"):
+   * the others go; without simulcast only the first encoding stays, without its rid.
+   */
+  keepRids(rids: readonly string[] | undefined): void {
+    if (this.#encodings.length <= 1) return;
+    const keep = rids === undefined ? [0] : this.#encodings.flatMap((e, i) => (e.rid !== undefined && rids.includes(e.rid) ? [i] : []));
+    if (keep.length === 0) keep.push(0);
+    const encodings = keep.map((i) => this.#encodings[i]!);
+    const layers = keep.map((i) => this.layerSsrcs[i]!);
+    if (encodings.length === 1) delete encodings[0]!.rid;
+    this.#encodings = encodings;
+    this.layerSsrcs.splice(0, this.layerSsrcs.length, ...layers);
+  }
+
+  /**
+   * The parameters now (W3C §5.2 getParameters): a fresh transactionId, the encodings, and the
+   * negotiated codecs, header extensions and RTCP settings (empty before negotiation). Give them,
+   * changed, to {@link setParameters} before the current task ends.
+   */
+  getParameters(): RTCRtpSendParameters {
+    const p: RTCRtpSendParameters = {
+      transactionId: randomUUID(),
+      encodings: this.#encodings.map((e) => ({ ...e })),
+      ...rtpParameters(this.kind, this.#cname, this.negotiated),
+    };
+    this.#lastReturned = structuredClone(p);
+    // The transaction ends with the task (W3C: "queue a task that sets [[LastReturnedParameters]] to null").
+    setImmediate(() => {
+      if (this.#lastReturned?.transactionId === p.transactionId) this.#lastReturned = undefined;
+    });
+    return p;
+  }
+
+  /**
+   * Changes the encodings (W3C §5.2 setParameters): `active` starts or stops sending an encoding
+   * at once; maxBitrate, maxFramerate, scaleResolutionDownBy and priority are kept for the
+   * application's encoder (read back with getParameters). InvalidStateError when stopping or
+   * without a getParameters() in this task, InvalidModificationError for a stale transactionId,
+   * another number of encodings or a read-only change, RangeError for a bad value.
+   */
+  async setParameters(parameters: RTCRtpSendParameters): Promise<void> {
+    if (this.isStopping()) throw domException('InvalidStateError', 'the transceiver is stopping or stopped');
+    const last = this.#lastReturned;
+    if (last === undefined) throw domException('InvalidStateError', 'call getParameters() first, in the same task');
+    const encodings = checkSendParameters(this.kind, last, parameters);
+    this.#lastReturned = undefined;
+    this.#encodings = encodings;
   }
 
   /** The track sent, or null. (Assigned internally by addTrack, removeTrack, replaceTrack and stop.) */
@@ -81,10 +209,24 @@ export class RTCRtpReceiver {
   readonly track: MediaStreamTrack;
   /** The DTLS transport media comes over, once negotiated. */
   transport: RTCDtlsTransport | null = null;
+  /** @internal The answer's section, once negotiated. */
+  negotiated: NegotiatedSection | undefined;
+  readonly #cname: string;
   /** @internal */
-  constructor(kind: 'audio' | 'video') {
+  constructor(kind: 'audio' | 'video', context?: TransceiverContext) {
     this.track = new MediaStreamTrack(kind, { muted: true, label: `remote ${kind}` });
     this.track.markRemote();
+    this.#cname = context?.cname ?? '';
+  }
+
+  /** The codecs and header extensions a receiver of this kind can take (W3C §5.3 getCapabilities); null for another kind. */
+  static getCapabilities(kind: string): RTCRtpCapabilities | null {
+    return staticCapabilities(kind);
+  }
+
+  /** The negotiated codecs, header extensions and RTCP settings (W3C §5.3 getParameters); empty before negotiation. */
+  getParameters(): RTCRtpReceiveParameters {
+    return rtpParameters(this.track.kind, this.#cname, this.negotiated);
   }
 }
 
@@ -113,15 +255,40 @@ export class RTCRtpTransceiver {
   remoteStreamIds: string[] = [];
   /** @internal The id of the msid track, stable across offers. */
   readonly trackId = randomUUID();
+  /** @internal setCodecPreferences: the local codecs offers and answers use, in order; undefined for all. */
+  codecPreferences: CodecCapability[] | undefined;
+  readonly #capabilities: MediaCapabilities | undefined;
 
   /** @internal */
-  constructor(kind: 'audio' | 'video', direction: RTCRtpTransceiverDirection, track: MediaStreamTrack | null, streamIds: string[], fromAddTrack: boolean) {
+  constructor(
+    kind: 'audio' | 'video', direction: RTCRtpTransceiverDirection, track: MediaStreamTrack | null, streamIds: string[], fromAddTrack: boolean,
+    context?: TransceiverContext, sendEncodings?: RTCRtpEncodingParameters[],
+  ) {
     this.kind = kind;
     this.#direction = direction;
-    this.sender = new RTCRtpSender(kind, track, streamIds);
-    this.receiver = new RTCRtpReceiver(kind);
+    this.sender = new RTCRtpSender(kind, track, streamIds, context, sendEncodings);
+    this.receiver = new RTCRtpReceiver(kind, context);
     this.fromAddTrack = fromAddTrack;
+    this.#capabilities = context?.capabilities;
     this.sender.onTrackChange = () => this.onNegotiationNeeded?.();
+    this.sender.isStopping = () => this.#stopping;
+  }
+
+  /**
+   * Orders (and limits) the codecs of this transceiver's m= section in the next offers and answers
+   * (W3C §5.4). An empty list goes back to all codecs. InvalidModificationError for a codec that
+   * is not in `RTCRtpReceiver.getCapabilities(kind)` (mimeType, clockRate, channels and
+   * sdpFmtpLine must match) or for a list of repair formats alone. RTX is offered only when
+   * `video/rtx` is in the list.
+   */
+  setCodecPreferences(codecs: RTCRtpCodec[]): void {
+    const caps = this.#capabilities ?? (this.kind === 'audio' ? defaultAudioCapabilities() : defaultVideoCapabilities());
+    this.codecPreferences = preferredCapabilities(this.kind, caps, codecs);
+  }
+
+  /** @internal The capabilities offers and answers of this transceiver use (preferences applied). */
+  localCapabilities(all: MediaCapabilities): MediaCapabilities {
+    return this.codecPreferences === undefined ? all : { codecs: this.codecPreferences, headerExtensions: all.headerExtensions };
   }
 
   /** The mid once negotiated (set when a description with it is applied), else null. */

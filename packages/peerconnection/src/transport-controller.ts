@@ -27,6 +27,8 @@ export interface TransportEvents {
   media?(packet: Uint8Array, rtcp: boolean): void;
   /** SRTP is keyed: media can be sent. */
   srtpReady?(): void;
+  /** A TURN server refused or could not be reached while gathering (W3C icecandidateerror). */
+  candidateError?(e: Parameters<Parameters<IceTransport['onCandidateError']>[0]>[0]): void;
 }
 
 /** The remote side's ICE parameters for the bundle. */
@@ -47,6 +49,17 @@ export interface DemuxStats {
 }
 
 const MAX_EARLY_DTLS = 16;
+/** SCTP packets of WebRTC stacks (usrsctp's 1200; dcsctp's 1191 fits in it): BASE_PLPMTU. */
+const SCTP_BASE_MTU = 1200;
+/**
+ * The largest SCTP packet Path MTU Discovery tries on a loopback pair: its DTLS datagram (record
+ * header 13, explicit nonce 8, tag 16; 64 left for any suite) stays within 2048 bytes, the most
+ * libwebrtc reads (`kMaxDtlsPacketLen`): a larger probe does not just go unanswered, it makes
+ * libwebrtc's DTLS transport fail (seen with @roamhq/wrtc and Chromium at 4096 and 16384). A
+ * record could carry 16384 (RFC 6347 §4.1), and two of our stacks gain most there, but a peer
+ * connection cannot know what it talks to.
+ */
+const SCTP_LOOPBACK_MAX_MTU = 2048 - 64;
 const FINGERPRINT_ALGORITHMS: ReadonlySet<string> = new Set(['sha-1', 'sha-256', 'sha-384', 'sha-512']);
 
 /** ICE + DTLS (+ SCTP) for one bundle group. */
@@ -121,10 +134,8 @@ export class TransportController {
     this.localIce = credentials;
     this.localCandidates.length = 0;
     this.gatheringComplete = false;
-    this.ice.agent.restart(credentials, this.deps.clock());
-    // The adapter's restart() makes its own credentials, which the SDP does not carry; the
-    // agent's restart takes ours, and the adapter is driven again through its own pump.
-    (this.ice as unknown as { drive?: () => void }).drive?.();
+    // The description's credentials, not fresh ones: the SDP carries these.
+    this.ice.restart(credentials);
     this.applyRemote();
   }
 
@@ -205,6 +216,7 @@ export class TransportController {
     });
     ice.onData((d) => this.demultiplex(d));
     ice.onSelectedPairChange((p) => this.events.selectedPair(p));
+    ice.onCandidateError((e) => this.events.candidateError?.(e));
     this.applyRemote();
     ice.gather().catch((e: unknown) => this.deps.logger.warn('ICE gathering failed', e));
   }
@@ -324,6 +336,22 @@ export class TransportController {
     for (const d of early) this.dtlsIn?.(d);
   }
 
+  /**
+   * The largest SCTP packet Path MTU Discovery may try. Probes are confirmed end to end, so DATA
+   * only ever fills a size that arrived; but node:dgram cannot set the don't-fragment bit
+   * (IP_MTU_DISCOVER), so on a real path the kernel would fragment a probe larger than the link
+   * and discovery would confirm a size that only crosses as IP fragments, which many NATs and
+   * firewalls drop. On a loopback pair (both ends 127/8 or ::1; the interface carries 64 KiB,
+   * nothing is fragmented) that cannot happen, and discovery goes up to {@link SCTP_LOOPBACK_MAX_MTU}. Elsewhere
+   * packets stay at the WebRTC base of 1200 bytes, as libwebrtc (usrsctp and dcsctp) keeps them.
+   * A path that changes later and shrinks is caught by SCTP's black-hole detection.
+   */
+  private sctpMaxMtu(): number {
+    const pair = this.ice?.selectedPair;
+    if (!this.config().sctpPathMtuDiscovery || pair === undefined) return SCTP_BASE_MTU;
+    return isLoopbackAddress(pair.local.address) && isLoopbackAddress(pair.remote.address) ? SCTP_LOOPBACK_MAX_MTU : SCTP_BASE_MTU;
+  }
+
   /** Protects and sends one RTP packet; false when SRTP is not keyed yet (or the packet is refused). */
   sendRtp(packet: Uint8Array): boolean {
     return this.sendMedia(packet, false);
@@ -409,11 +437,21 @@ export class TransportController {
       localPort: 5000,
       remotePort: this.sctpWanted.remotePort,
       clock: this.deps.clock,
+      mtu: SCTP_BASE_MTU,
+      maxMtu: this.sctpMaxMtu(),
+      // Packets travel inside DTLS records, which are authenticated (RFC 9653, EDMID 1); opt-in,
+      // see RTCConfiguration.sctpZeroChecksum.
+      zeroChecksum: this.config().sctpZeroChecksum,
     });
     this.sctp = sctp;
     this.events.sctp(sctp);
     sctp.connect();
   }
+}
+
+/** 127.0.0.0/8, ::1 and ::ffff:127.x (a v4-mapped loopback). */
+function isLoopbackAddress(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.toLowerCase().startsWith('::ffff:127.');
 }
 
 function pick(s: PeerConnectionDependencies['ice']): Partial<ConstructorParameters<typeof IceTransport>[0]> {

@@ -9,6 +9,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RTCIceCandidate } from '../src/index.js';
 import { noNetwork } from './helpers.js';
 
+/** `pnpm fuzz` sets FUZZ_RUNS and FUZZ_SEED; `pnpm test` keeps the fixed seeds and counts. */
+function fuzzParameters(seed: number, numRuns: number): { seed: number; numRuns: number } {
+  const runs = Number(process.env['FUZZ_RUNS']);
+  const fuzzSeed = Number(process.env['FUZZ_SEED']);
+  return {
+    seed: process.env['FUZZ_SEED'] !== undefined && Number.isInteger(fuzzSeed) ? fuzzSeed + seed : seed,
+    numRuns: Number.isInteger(runs) && runs > 0 ? runs : numRuns,
+  };
+}
+
 const chrome = readFileSync(new URL('../../../../shared/fixtures/sdp/chromium-offer-av-data.sdp', import.meta.url), 'utf8');
 const lines = chrome.split('\r\n').filter((l) => l !== '');
 const ALLOWED = new Set(['OperationError', 'InvalidAccessError', 'TypeError']);
@@ -65,7 +75,7 @@ describe('fuzzed remote descriptions', () => {
         expect(r === 'ok' || ALLOWED.has(r)).toBe(true);
         expect(pc.signalingState).toBe('stable');
       }),
-      { seed: 7, numRuns: 150 },
+      fuzzParameters(7, 150),
     );
   });
 
@@ -75,7 +85,7 @@ describe('fuzzed remote descriptions', () => {
         const r = await applyRemoteOffer(sdp);
         expect(r === 'ok' || ALLOWED.has(r)).toBe(true);
       }),
-      { seed: 11, numRuns: 200 },
+      fuzzParameters(11, 200),
     );
     expect(await applyRemoteOffer(chrome)).toBe('ok');
   });
@@ -98,7 +108,7 @@ describe('fuzzed candidates', () => {
         const r = await outcome(pc.addIceCandidate({ candidate: line, sdpMid: '0' }));
         expect(r === 'ok' || r === 'OperationError').toBe(true);
       }),
-      { seed: 3, numRuns: 200 },
+      fuzzParameters(3, 200),
     );
     expect(pc.signalingState).toBe('have-remote-offer');
     await pc.setLocalDescription();

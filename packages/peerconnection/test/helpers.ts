@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PeerConnectionFactory, type RTCPeerConnection } from '../src/index.js';
 
 /** A factory whose connections gather no candidates at all: no sockets (pure tests). */
@@ -57,4 +58,76 @@ export async function negotiate(a: RTCPeerConnection, b: RTCPeerConnection): Pro
   await b.setRemoteDescription(a.localDescription!);
   await b.setLocalDescription();
   await a.setRemoteDescription(b.localDescription!);
+}
+
+/** Two loopback connections that trickle candidates to each other. */
+export function loopbackPair(): { a: RTCPeerConnection; b: RTCPeerConnection } {
+  const a = loopback.createPeerConnection();
+  const b = loopback.createPeerConnection();
+  a.onicecandidate = (e) => void b.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
+  b.onicecandidate = (e) => void a.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
+  return { a, b };
+}
+
+/** Resolves when the connection is connected; rejects when it fails. */
+export function connected(pc: RTCPeerConnection): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (pc.connectionState === 'connected') return resolve();
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected') resolve();
+      if (pc.connectionState === 'failed') reject(new Error('failed'));
+    });
+  });
+}
+
+/** Polls `probe` on a timer until it gives a value (the test's own timeout bounds the wait). */
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, everyMs = 50): Promise<T> {
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** VP8 frames of an IVF file: a 32-byte file header, then a 12-byte header (size, pts) before each frame. */
+export function readIvf(buf: Uint8Array): Uint8Array[] {
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const frames: Uint8Array[] = [];
+  for (let o = v.getUint16(6, true); o + 12 <= buf.length;) {
+    const size = v.getUint32(o, true);
+    frames.push(buf.slice(o + 12, o + 12 + size));
+    o += 12 + size;
+  }
+  return frames;
+}
+
+/** The VP8 frames of @x/rtp's test vector. */
+export function vp8Frames(): Uint8Array[] {
+  return readIvf(new Uint8Array(readFileSync(new URL('../../rtp/test/vectors/vp8.ivf', import.meta.url))));
+}
+
+/** Ogg (RFC 3533) packets of an Opus file, less the OpusHead and OpusTags headers (RFC 7845). */
+export function readOggOpus(buf: Uint8Array): Uint8Array[] {
+  const packets: Uint8Array[] = [];
+  let pending: Uint8Array[] = [];
+  for (let o = 0; o + 27 <= buf.length;) {
+    const segments = buf[o + 26]!;
+    const table = buf.subarray(o + 27, o + 27 + segments);
+    let p = o + 27 + segments;
+    for (const len of table) {
+      pending.push(buf.subarray(p, p + len));
+      p += len;
+      if (len < 255) {
+        packets.push(new Uint8Array(Buffer.concat(pending)));
+        pending = [];
+      }
+    }
+    o = p;
+  }
+  return packets.slice(2);
+}
+
+/** The Opus packets of @x/rtp's test vector. */
+export function opusPackets(): Uint8Array[] {
+  return readOggOpus(new Uint8Array(readFileSync(new URL('../../rtp/test/vectors/opus.ogg', import.meta.url))));
 }

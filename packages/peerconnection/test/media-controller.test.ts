@@ -5,7 +5,7 @@
  * SSRC/payload type without the MID extension, and that garbage is counted, never thrown.
  */
 import { readFileSync } from 'node:fs';
-import { splitAnnexB } from '@x/rtp';
+import { RtpExtensionUri, Vp8Packetizer, getRtpExtension, parseRtpPacket, parseSdesIdExtension, serializeRtpPacket, splitAnnexB } from '@x/rtp';
 import { defaultAudioCapabilities, defaultVideoCapabilities, parse } from '@x/sdp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -114,8 +114,8 @@ describe('media controller (sans-IO)', () => {
     w.advance(400);
     expect(w.log.dropped).toBe(1);
     expect(got.map((f) => Buffer.from(f.data).equals(Buffer.from(sent[got.indexOf(f)]!)))).toEqual(sent.map(() => true));
-    const sender = [...w.ca.senders.values()][0]!;
-    const receiver = [...w.cb.receivers.values()][0]!;
+    const sender = [...w.ca.senders.values()][0]![0]!;
+    const receiver = [...w.cb.receivers.values()][0]![0]!;
     expect(sender.rtx).toBeDefined();
     expect(sender.counters.nackCount).toBeGreaterThanOrEqual(1);
     expect(sender.counters.retransmittedPacketsSent).toBeGreaterThanOrEqual(1);
@@ -124,6 +124,74 @@ describe('media controller (sans-IO)', () => {
     expect(receiver.counters.packetsReceived).toBe(sender.counters.packetsSent - 1);
     w.advance(2100);
     expect(sender.stream.rttMs).toBeDefined();
+    a.close();
+    b.close();
+  });
+
+  it('simulcast: layers routed by mid + rid; a loss on one is repaired over its RTX SSRC with repaired-rtp-stream-id', async () => {
+    const a = noNetwork.createPeerConnection();
+    const b = noNetwork.createPeerConnection();
+    const track = new MediaStreamTrack('video');
+    a.addTransceiver(track, { direction: 'sendonly', sendEncodings: [{ rid: 'lo' }, { rid: 'hi' }] });
+    await negotiate(a, b);
+    const wirePackets: Uint8Array[] = [];
+    const w = wire(a, b, (p, i) => {
+      wirePackets.push(p.slice());
+      return i === 7;
+    });
+    const got = new Map<string, EncodedFrame[]>();
+    b.getTransceivers()[0]!.receiver.track.onFrame = (f) => void (got.get(f.rid!) ?? got.set(f.rid!, []).get(f.rid!)!).push(f);
+    const sent = frames(4);
+    sent.forEach((f, i) => track.writeFrame(f, { timestamp: i * 33_333 }));
+    w.flush();
+    w.advance(400);
+    expect(w.log.dropped).toBe(1);
+    const hex = (x: Uint8Array): string => Buffer.from(x).toString('hex');
+    for (const rid of ['lo', 'hi']) expect(got.get(rid)?.map((f) => hex(f.data))).toEqual(sent.map(hex));
+    const answer = parse(a.currentRemoteDescription!.sdp).media[0]!;
+    const ridId = answer.extmaps.find((e) => e.uri === RtpExtensionUri.rid)!.id;
+    const repairedId = answer.extmaps.find((e) => e.uri === RtpExtensionUri.repairedRid)!.id;
+    const rtxPts = answer.codecs.filter((c) => c.name === 'rtx').map((c) => c.payloadType);
+    const lost = parseRtpPacket(wirePackets[7]!);
+    const lostRid = parseSdesIdExtension(getRtpExtension(lost, ridId)!);
+    const layers = [...w.ca.senders.values()][0]!;
+    expect(layers.map((l) => l.rid)).toEqual(['lo', 'hi']);
+    const rtx = wirePackets.map((p) => parseRtpPacket(p)).filter((p) => rtxPts.includes(p.payloadType));
+    expect(rtx.length).toBeGreaterThanOrEqual(1);
+    for (const p of rtx) {
+      expect(p.ssrc).toBe(layers.find((l) => l.rid === lostRid)!.rtx!.ssrc);
+      expect(getRtpExtension(p, ridId)).toBeUndefined();
+      expect(parseSdesIdExtension(getRtpExtension(p, repairedId)!)).toBe(lostRid);
+    }
+    // The receiver bound the RTX SSRC to the layer it repairs.
+    const receivers = [...w.cb.receivers.values()][0]!;
+    expect(receivers.find((r) => r.rid === lostRid)!.rtxSsrc).toBe(rtx[0]!.ssrc);
+    a.close();
+    b.close();
+  });
+
+  it('raw RTP written by the application is kept for NACK: a lost one is repaired, and frames continue its sequence', async () => {
+    const { a, b, track } = await videoPair();
+    const w = wire(a, b, (_p, i) => i === 2);
+    const got: EncodedFrame[] = [];
+    b.getTransceivers()[0]!.receiver.track.onFrame = (f) => got.push(f);
+    const sent = frames(3);
+    const packetizer = new Vp8Packetizer({ pictureId: 1 });
+    let seq = 500;
+    sent.slice(0, 2).forEach((f, i) => {
+      const payloads = packetizer.packetize(f);
+      payloads.forEach((payload, k) => track.writeRtp(serializeRtpPacket({
+        marker: k === payloads.length - 1, payloadType: 100, sequenceNumber: seq++, timestamp: i * 3000, ssrc: 1234, csrcs: [], extensions: [], payload, paddingSize: 0,
+      })));
+    });
+    // A frame after the raw packets continues their sequence space.
+    track.writeFrame(sent[2]!, { timestamp: 2 * 33_333 });
+    w.flush();
+    w.advance(400);
+    expect(w.log.dropped).toBe(1);
+    expect(got.map((f) => Buffer.from(f.data).toString('hex'))).toEqual(sent.map((f) => Buffer.from(f).toString('hex')));
+    const sender = [...w.ca.senders.values()][0]![0]!;
+    expect(sender.counters.retransmittedPacketsSent).toBeGreaterThanOrEqual(1);
     a.close();
     b.close();
   });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isRejected, parse } from '@x/sdp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RTCPeerConnection } from '../src/index.js';
-import { noNetwork } from './helpers.js';
+import { noNetwork, rejection } from './helpers.js';
 
 const dir = new URL('../../../../shared/fixtures/sdp/', import.meta.url);
 const offers = ['chromium-offer-av-data.sdp', 'libwebrtc-wrtc-offer.sdp', 'libdatachannel-offer.sdp', 'werift-offer.sdp', 'aiortc-offer.sdp', 'pion-offer.sdp'];
@@ -74,5 +74,19 @@ describe('an offer without BUNDLE', () => {
     expect(answer.groups).toEqual([]);
     expect(answer.media.map((m) => [m.kind, isRejected(m)])).toEqual([['audio', true], ['video', true], ['application', false]]);
     expect(answer.media[2]!.otherLines.some((l) => l.startsWith('a=sctpmap:5000'))).toBe(true);
+  });
+});
+
+describe('an offer without BUNDLE under max-bundle', () => {
+  it('is refused with InvalidAccessError, as Chromium does, and the connection stays usable', async () => {
+    const sdp = readFileSync(new URL('aiortc-offer.sdp', dir), 'utf8').replace(/a=group:BUNDLE[^\r\n]*\r\n/, '');
+    const pc = noNetwork.createPeerConnection({ bundlePolicy: 'max-bundle' });
+    open.push(pc);
+    expect(await rejection(pc.setRemoteDescription({ type: 'offer', sdp }))).toBe('InvalidAccessError');
+    expect(pc.signalingState).toBe('stable');
+    expect(pc.remoteDescription).toBeNull();
+    // The same offer with its BUNDLE group is taken.
+    await pc.setRemoteDescription({ type: 'offer', sdp: readFileSync(new URL('aiortc-offer.sdp', dir), 'utf8') });
+    expect(pc.signalingState).toBe('have-remote-offer');
   });
 });

@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { BenchOptions, BenchRow } from '../figure.js';
 import { peerRow } from '../peers/rows.js';
-import { runForEachStack } from '../peers/spawn.js';
+import { runForEachStack, type ChildPlan } from '../peers/spawn.js';
+import type { StackName } from '../peers/index.js';
 import type { PeerPair, Stack } from '../peers/stack.js';
 
 interface Params {
@@ -61,9 +62,15 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
   return result;
 }
 
-export default async function connectionMemory({ quick }: BenchOptions): Promise<BenchRow[]> {
-  const params: Params = { pairs: quick ? 10 : 50 };
-  const results = await runForEachStack<PerConnection>('connection-memory', params, 60_000 + params.pairs * 2000);
+/** Child parameters and time limit. */
+export function plan({ quick }: BenchOptions): ChildPlan {
+  const params: Params = { pairs: quick ? 5 : 50 };
+  return { params, timeoutMs: 60_000 + params.pairs * 2000 };
+}
+
+/** The rows from every stack's result. */
+export function rows(results: Partial<Record<StackName, PerConnection>>, options: BenchOptions): BenchRow[] {
+  const params = plan(options).params as Params;
   const pick = (key: keyof PerConnection) => Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v?.[key]]));
   const what = `per peer connection, ${params.pairs} connected pairs with a data channel`;
   return [
@@ -72,4 +79,9 @@ export default async function connectionMemory({ quick }: BenchOptions): Promise
     peerRow(`threads ${what}`, 'threads', false, pick('threads')),
     peerRow(`file descriptors ${what}`, 'fds', false, pick('fds')),
   ];
+}
+
+export default async function connectionMemory(options: BenchOptions): Promise<BenchRow[]> {
+  const { params, timeoutMs } = plan(options);
+  return rows(await runForEachStack<PerConnection>('connection-memory', params, timeoutMs), options);
 }

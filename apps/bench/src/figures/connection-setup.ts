@@ -5,7 +5,8 @@
 // Median, p90, p99 and worst in ms. One child process per stack.
 import type { BenchOptions, BenchRow } from '../figure.js';
 import { peerRow, quantile } from '../peers/rows.js';
-import { runForEachStack } from '../peers/spawn.js';
+import { runForEachStack, type ChildPlan } from '../peers/spawn.js';
+import type { StackName } from '../peers/index.js';
 import type { Stack } from '../peers/stack.js';
 
 interface Params {
@@ -46,9 +47,20 @@ const STATS: [string, number][] = [
   ['worst', 1],
 ];
 
-export default async function connectionSetup({ quick }: BenchOptions): Promise<BenchRow[]> {
-  const params: Params = { count: quick ? 10 : 100 };
-  const results = await runForEachStack<Times>('connection-setup', params, 30_000 + params.count * 2 * 2000);
+/** Child parameters and time limit. */
+export function plan({ quick }: BenchOptions): ChildPlan {
+  const params: Params = { count: quick ? 5 : 100 };
+  return { params, timeoutMs: 30_000 + params.count * 2 * 2000 };
+}
+
+export default async function connectionSetup(options: BenchOptions): Promise<BenchRow[]> {
+  const { params, timeoutMs } = plan(options);
+  return rows(await runForEachStack<Times>('connection-setup', params, timeoutMs), options);
+}
+
+/** The rows from every stack's result. */
+export function rows(results: Partial<Record<StackName, Times>>, options: BenchOptions): BenchRow[] {
+  const params = plan(options).params as Params;
   const rows: BenchRow[] = [];
   for (const [mode, label] of [['trickle', 'trickle ICE'], ['gathered', 'gathering completed before SDP']] as const) {
     for (const [stat, q] of STATS) {

@@ -3,7 +3,8 @@
 // messages/s received, counted over a fixed time after a short warm-up. One child process per stack.
 import type { BenchOptions, BenchRow } from '../figure.js';
 import { peerRow } from '../peers/rows.js';
-import { runForEachStack } from '../peers/spawn.js';
+import { runForEachStack, type ChildPlan } from '../peers/spawn.js';
+import type { StackName } from '../peers/index.js';
 import type { Stack } from '../peers/stack.js';
 
 const SIZE = 1024;
@@ -39,12 +40,24 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
   const rate = (received - from) / ((performance.now() - start) / 1000);
   running = false;
   clearInterval(poll);
-  // The pair is left to the end of the child process: a close with a megabyte queued can take seconds.
+  // Closed but not awaited: a close with a megabyte queued can take seconds, and the traffic must
+  // stop before a figure that shares this child (--quick) runs.
+  void pair.close().catch(() => undefined);
   return rate;
 }
 
-export default async function datachannelSmallMessages({ quick }: BenchOptions): Promise<BenchRow[]> {
-  const params: Params = { warmupMs: quick ? 200 : 1000, durationMs: quick ? 700 : 5000 };
-  const results = await runForEachStack<number>('datachannel-small-messages', params, params.warmupMs + params.durationMs + 30_000);
+/** Child parameters and time limit. */
+export function plan({ quick }: BenchOptions): ChildPlan {
+  const params: Params = { warmupMs: quick ? 100 : 1000, durationMs: quick ? 400 : 5000 };
+  return { params, timeoutMs: params.warmupMs + params.durationMs + 30_000 };
+}
+
+/** The rows from every stack's result. */
+export function rows(results: Partial<Record<StackName, number>>): BenchRow[] {
   return [peerRow('data channel, reliable ordered, 1 KiB messages', 'messages/s', true, results)];
+}
+
+export default async function datachannelSmallMessages(options: BenchOptions): Promise<BenchRow[]> {
+  const { params, timeoutMs } = plan(options);
+  return rows(await runForEachStack<number>('datachannel-small-messages', params, timeoutMs));
 }

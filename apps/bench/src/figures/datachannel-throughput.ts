@@ -4,7 +4,8 @@
 // Each stack runs in its own child process; one new pair per message size.
 import type { BenchOptions, BenchRow } from '../figure.js';
 import { peerRow } from '../peers/rows.js';
-import { runForEachStack } from '../peers/spawn.js';
+import { runForEachStack, type ChildPlan } from '../peers/spawn.js';
+import type { StackName } from '../peers/index.js';
 import type { PeerChannel, Stack } from '../peers/stack.js';
 
 const KiB = 1024;
@@ -67,9 +68,20 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
   return out;
 }
 
-export default async function datachannelThroughput({ quick }: BenchOptions): Promise<BenchRow[]> {
-  const params: Params = { total: (quick ? 4 : 32) * MiB, capMs: quick ? 1500 : 30_000 };
-  const results = await runForEachStack<Record<number, number>>('datachannel-throughput', params, 2 * params.capMs + 20_000);
+/** Child parameters and time limit. */
+export function plan({ quick }: BenchOptions): ChildPlan {
+  const params: Params = { total: (quick ? 2 : 32) * MiB, capMs: quick ? 1000 : 20_000 };
+  return { params, timeoutMs: 2 * params.capMs + 20_000 };
+}
+
+export default async function datachannelThroughput(options: BenchOptions): Promise<BenchRow[]> {
+  const { params, timeoutMs } = plan(options);
+  return rows(await runForEachStack<Record<number, number>>('datachannel-throughput', params, timeoutMs), options);
+}
+
+/** The rows from every stack's result. */
+export function rows(results: Partial<Record<StackName, Record<number, number>>>, options: BenchOptions): BenchRow[] {
+  const params = plan(options).params as Params;
   return SIZES.map((size) => {
     const values = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v?.[size]]));
     return peerRow(`data channel bulk, reliable ordered, ${size / KiB} KiB messages, ${params.total / MiB} MiB`, 'MB/s', true, values);

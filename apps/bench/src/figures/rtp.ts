@@ -45,7 +45,7 @@ function packets(): RtpPacket[] {
 }
 
 const figure: Figure = async ({ quick }) => {
-  const seconds = quick ? 0.25 : 1.5;
+  const seconds = quick ? 0.1 : 1;
   const ours = packets();
   const wire = ours.map((p) => serializeRtpPacket(p));
   const wireBuffers = wire.map((b) => Buffer.from(b));

@@ -60,18 +60,20 @@ function handshake(a: NdcPeer, b: NdcPeer, options: ConnectOptions, close: () =>
     const flush = (pc: NdcPeer, queue: [string, string][]) => {
       for (const [c, mid] of queue.splice(0)) add(pc, c, mid);
     };
+    const fromOfferer = (c: string) => options.mapCandidate?.(c, 'offerer') ?? c;
+    const fromAnswerer = (c: string) => options.mapCandidate?.(c, 'answerer') ?? c;
     const answererChannel = new Promise<NdcChannel>((r) => b.onDataChannel((ch) => r(opened(ch))));
     // The offerer takes the DTLS client role (a=setup:active instead of actpass). With the default
     // roles, the answerer sends its ClientHello as soon as its ICE is connected, often before the
     // offerer has made its DTLS transport, which drops it; libdatachannel then waits for the 1 s
     // retransmission (seen in 20–90% of connections in this in-process setup, depending on load).
     const sendOffer = (sdp: string) => {
-      b.setRemoteDescription(loopbackOnlySdp(sdp).replace('a=setup:actpass', 'a=setup:active'), 'offer');
+      b.setRemoteDescription(loopbackOnlySdp(sdp, fromOfferer).replace('a=setup:actpass', 'a=setup:active'), 'offer');
       bHasRemote = true;
       flush(b, toB);
     };
     const sendAnswer = (sdp: string) => {
-      a.setRemoteDescription(loopbackOnlySdp(sdp), 'answer');
+      a.setRemoteDescription(loopbackOnlySdp(sdp, fromAnswerer), 'answer');
       aHasRemote = true;
       flush(a, toA);
     };
@@ -80,13 +82,15 @@ function handshake(a: NdcPeer, b: NdcPeer, options: ConnectOptions, close: () =>
       b.onLocalDescription((sdp) => sendAnswer(sdp));
       a.onLocalCandidate((c, mid) => {
         if (!isLoopbackUdpCandidate(c)) return;
-        if (bHasRemote) add(b, c, mid);
-        else toB.push([c, mid]);
+        const mapped = fromOfferer(c);
+        if (bHasRemote) add(b, mapped, mid);
+        else toB.push([mapped, mid]);
       });
       b.onLocalCandidate((c, mid) => {
         if (!isLoopbackUdpCandidate(c)) return;
-        if (aHasRemote) add(a, c, mid);
-        else toA.push([c, mid]);
+        const mapped = fromAnswerer(c);
+        if (aHasRemote) add(a, mapped, mid);
+        else toA.push([mapped, mid]);
       });
     } else {
       a.onGatheringStateChange((s) => {

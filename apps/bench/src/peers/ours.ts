@@ -10,25 +10,27 @@ interface PeerConnectionModule {
   PeerConnectionFactory: new (dependencies: object) => { createPeerConnection(configuration: object): W3CPeer };
 }
 
-async function importPeerConnection(): Promise<PeerConnectionModule> {
+/** `@x/peerconnection`, from the package or, while it is no dependency, by path. */
+export async function importPeerConnection<T = PeerConnectionModule>(): Promise<T> {
   const name = '@x/peerconnection';
   try {
-    return (await import(name)) as PeerConnectionModule;
+    return (await import(name)) as T;
   } catch {
     // apps/bench/dist/peers/ours.js → packages/peerconnection/dist/index.js
-    return (await import(new URL('../../../../packages/peerconnection/dist/index.js', import.meta.url).href)) as PeerConnectionModule;
+    return (await import(new URL('../../../../packages/peerconnection/dist/index.js', import.meta.url).href)) as T;
   }
 }
 
 export default async function load(): Promise<Stack> {
-  const { PeerConnectionFactory } = await importPeerConnection();
+  const { PeerConnectionFactory } = await importPeerConnection<PeerConnectionModule>();
   if (typeof PeerConnectionFactory !== 'function') throw new Error('@x/peerconnection exports no PeerConnectionFactory yet');
   const factory = new PeerConnectionFactory({
     ice: { includeLoopback: true, ipv6: false, ipFilter: (address: string) => address === '127.0.0.1' },
   });
   return {
     name: 'ours',
-    connect: (options) => connectW3C<StandardChannel>(() => factory.createPeerConnection({}), wrapW3CChannel, options),
+    connect: (options) =>
+      connectW3C<StandardChannel>(() => factory.createPeerConnection(options.internetPacketSize ? { sctpPathMtuDiscovery: false } : {}), wrapW3CChannel, options),
     dispose: async () => undefined,
   };
 }

@@ -34,6 +34,7 @@ export function runInChild<T>(figure: string, stack: StackName, params: object, 
     }, timeoutMs);
     child.on('close', () => {
       clearTimeout(timer);
+      if (process.env.BENCH_VERBOSE) process.stderr.write(stderr.split('\n').filter((l) => l.startsWith('bench: ')).map((l) => `${l}\n`).join(''));
       const line = stdout.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
       if (line) return resolve(JSON.parse(line.slice('BENCH-RESULT '.length)) as T);
       const why = stdout.split('\n').find((l) => l.startsWith('BENCH-ERROR '))?.slice('BENCH-ERROR '.length) ??
@@ -44,13 +45,46 @@ export function runInChild<T>(figure: string, stack: StackName, params: object, 
   });
 }
 
-/** measure() for every stack, one child after the other (never in parallel: the machine is shared). */
-export async function runForEachStack<T>(figure: string, params: object, timeoutMs: number): Promise<Record<StackName, T | undefined>> {
+/** How to run a figure's children. */
+export interface RunOptions {
+  /** The stacks to run (default: all four). */
+  stacks?: readonly StackName[];
+  /**
+   * Run the children at the same time. Only for figures that mostly wait (real-time pacing, a
+   * delayed path), where the machine's two cores are not what the figure measures; and in --quick.
+   */
+  parallel?: boolean;
+}
+
+/** measure() for every stack, one child after the other unless `parallel` (the machine is shared). */
+export async function runForEachStack<T>(figure: string, params: object, timeoutMs: number, options: RunOptions = {}): Promise<Record<StackName, T | undefined>> {
   const out = {} as Record<StackName, T | undefined>;
-  for (const stack of stackNames) {
+  const run = async (stack: StackName) => {
     const start = performance.now();
     out[stack] = await runInChild<T>(figure, stack, params, timeoutMs);
     if (process.env.BENCH_VERBOSE) process.stderr.write(`bench: ${figure} ${stack}: ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
-  }
+  };
+  const stacks = options.stacks ?? stackNames;
+  if (options.parallel) await Promise.all(stacks.map(run));
+  else for (const stack of stacks) await run(stack);
   return out;
+}
+
+/** What a peer-level figure's child gets, and how long it may take. */
+export interface ChildPlan {
+  params: object;
+  timeoutMs: number;
+}
+
+/**
+ * Several figures' measure() in one child per stack, in the order given (--quick: each child's
+ * start-up, werift's 2–3 s above all, is paid once instead of once per figure). Results by figure,
+ * then by stack.
+ */
+export async function runSharedChildren(plans: Record<string, ChildPlan>): Promise<Record<string, Partial<Record<StackName, unknown>>>> {
+  const figures = Object.keys(plans);
+  const params = Object.fromEntries(figures.map((f) => [f, plans[f]!.params]));
+  const timeoutMs = figures.reduce((sum, f) => sum + plans[f]!.timeoutMs, 0);
+  const byStack = await runForEachStack<Record<string, unknown>>(figures.join(','), params, timeoutMs);
+  return Object.fromEntries(figures.map((f) => [f, Object.fromEntries(stackNames.map((s) => [s, byStack[s]?.[f]]))]));
 }

@@ -33,6 +33,17 @@ export interface ConnectOptions {
   trickle: boolean;
   /** Give up after this many ms (default 10 000). */
   timeoutMs?: number;
+  /**
+   * Rewrites a candidate on its way to the other side (e.g. to point it at an impairing relay);
+   * `from` is the side that gathered it. Applied to trickled candidates and to those in the SDP.
+   */
+  mapCandidate?: (candidate: string, from: 'offerer' | 'answerer') => string;
+  /**
+   * The path stands for the Internet although it is loopback (a relay on 127.0.0.1): SCTP packets
+   * stay at the 1200 bytes every stack uses there. Ours otherwise grows them up to 16 KB on a
+   * loopback pair by Path MTU Discovery, which a real path's 1500-byte MTU would not allow.
+   */
+  internetPacketSize?: boolean;
 }
 
 /** A WebRTC stack the bench can drive. */
@@ -55,12 +66,21 @@ export function isLoopbackUdpCandidate(candidate: string): boolean {
   return fields.length >= 8 && fields[2]!.toLowerCase() === 'udp' && fields[4] === '127.0.0.1';
 }
 
-/** An SDP with every candidate line but loopback UDP ones removed. */
-export function loopbackOnlySdp(sdp: string): string {
+/** An SDP with every candidate line but loopback UDP ones removed, the others passed through `map`. */
+export function loopbackOnlySdp(sdp: string, map: (candidate: string) => string = (c) => c): string {
   return sdp
     .split(/\r\n|\n/)
     .filter((line) => !line.startsWith('a=candidate:') || isLoopbackUdpCandidate(line))
+    .map((line) => (line.startsWith('a=candidate:') ? `a=${map(line.slice(2))}` : line))
     .join('\r\n');
+}
+
+/** The candidate with its address and port replaced (fields 5 and 6 of RFC 8839's grammar). */
+export function withCandidateAddress(candidate: string, address: string, port: number): string {
+  const fields = candidate.trim().split(/\s+/);
+  fields[4] = address;
+  fields[5] = String(port);
+  return fields.join(' ');
 }
 
 /** Rejects after `ms` with a message naming what timed out. */

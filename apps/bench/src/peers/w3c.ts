@@ -35,10 +35,14 @@ interface Candidate {
 class CandidateQueue {
   private readonly pending: Candidate[] = [];
   private ready = false;
-  constructor(private readonly to: W3CPeer) {}
+  constructor(
+    private readonly to: W3CPeer,
+    private readonly map: (candidate: string) => string,
+  ) {}
 
-  push(c: Candidate): void {
-    if (!isLoopbackUdpCandidate(c.candidate)) return;
+  push(candidate: Candidate): void {
+    if (!isLoopbackUdpCandidate(candidate.candidate)) return;
+    const c = { ...candidate, candidate: this.map(candidate.candidate) };
     if (this.ready) void this.to.addIceCandidate(c).catch(() => undefined);
     else this.pending.push(c);
   }
@@ -101,8 +105,10 @@ async function handshake<C extends W3CChannel>(
   options: ConnectOptions,
   close: () => Promise<void>,
 ): Promise<PeerPair> {
-  const toA = new CandidateQueue(a);
-  const toB = new CandidateQueue(b);
+  const fromOfferer = (c: string) => options.mapCandidate?.(c, 'offerer') ?? c;
+  const fromAnswerer = (c: string) => options.mapCandidate?.(c, 'answerer') ?? c;
+  const toA = new CandidateQueue(a, fromAnswerer);
+  const toB = new CandidateQueue(b, fromOfferer);
   let aGathered!: () => void;
   let bGathered!: () => void;
   const aDone = new Promise<void>((r) => (aGathered = r));
@@ -122,11 +128,11 @@ async function handshake<C extends W3CChannel>(
 
   await a.setLocalDescription(await a.createOffer());
   if (!options.trickle) await gatheringComplete(a, aDone);
-  await b.setRemoteDescription({ type: 'offer', sdp: loopbackOnlySdp(a.localDescription!.sdp) });
+  await b.setRemoteDescription({ type: 'offer', sdp: loopbackOnlySdp(a.localDescription!.sdp, fromOfferer) });
   toB.open();
   await b.setLocalDescription(await b.createAnswer());
   if (!options.trickle) await gatheringComplete(b, bDone);
-  await a.setRemoteDescription({ type: 'answer', sdp: loopbackOnlySdp(b.localDescription!.sdp) });
+  await a.setRemoteDescription({ type: 'answer', sdp: loopbackOnlySdp(b.localDescription!.sdp, fromAnswerer) });
   toA.open();
   const [ca, cb] = await Promise.all([offererChannel, answererChannel]);
   return { offerer: wrap(ca), answerer: wrap(cb), close };

@@ -26,17 +26,22 @@ function wrap(ch: WeriftChannel): PeerChannel {
   };
 }
 
-export default async function load(): Promise<Stack> {
-  const { RTCPeerConnection } = (await import('werift')) as unknown as { RTCPeerConnection: new (c: object) => W3CPeer };
-  const stun = await startBindingServer({ address: '127.0.0.1' });
-  const config = {
-    iceServers: [{ urls: `stun:127.0.0.1:${stun.address.port}` }],
+/** werift's configuration for loopback only, with the local STUN server on `stunPort`. */
+export function weriftLoopbackConfig(stunPort: number): Record<string, unknown> {
+  return {
+    iceServers: [{ urls: `stun:127.0.0.1:${stunPort}` }],
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceUseIpv6: false,
     iceUseTcp: false,
     iceStunGatherTimeout: 1,
     bundlePolicy: 'max-bundle',
   };
+}
+
+export default async function load(): Promise<Stack> {
+  const { RTCPeerConnection } = (await import('werift')) as unknown as { RTCPeerConnection: new (c: object) => W3CPeer };
+  const stun = await startBindingServer({ address: '127.0.0.1' });
+  const config = weriftLoopbackConfig(stun.address.port);
   return {
     name: 'werift',
     connect: (options) => connectW3C<WeriftChannel>(() => new RTCPeerConnection(config), wrap, options, async (pc) => {

@@ -29,10 +29,12 @@ export interface RTCConfiguration {
   certificates?: RTCCertificate[];
   iceCandidatePoolSize?: number;
   /**
-   * Not in the W3C dictionary: SCTP Path MTU Discovery (RFC 8899) for data channels. Default true:
-   * on a loopback pair, SCTP probes up to 1984 bytes (a DTLS datagram libwebrtc still reads) and
+   * Not in the W3C dictionary: SCTP Path MTU Discovery (RFC 8899) for data channels. When true,
+   * on a loopback pair SCTP probes up to 1984 bytes (a DTLS datagram libwebrtc still reads) and
    * fills what the peer confirms; elsewhere packets stay at 1200 bytes (see `TransportController`).
-   * false keeps 1200-byte packets everywhere.
+   * Default false: probes above what a peer's DTLS layer reads hurt it (libwebrtc fails its DTLS
+   * transport above 2048 bytes; aiortc truncates records above ~1500 bytes and a 1.6 MB echo went
+   * from 11 s to 46 s), and a peer connection cannot know what it talks to.
    */
   sctpPathMtuDiscovery?: boolean;
   /**
@@ -110,7 +112,7 @@ export function resolveConfiguration(c: RTCConfiguration = {}, now = Date.now())
     rtcpMuxPolicy: enumValue(c.rtcpMuxPolicy, ['require'], 'RTCRtcpMuxPolicy', 'require'),
     certificates,
     iceCandidatePoolSize: Math.trunc(pool),
-    sctpPathMtuDiscovery: c.sctpPathMtuDiscovery ?? true,
+    sctpPathMtuDiscovery: c.sctpPathMtuDiscovery ?? false,
     sctpZeroChecksum: c.sctpZeroChecksum ?? false,
   };
 }

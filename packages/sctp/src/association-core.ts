@@ -67,6 +67,8 @@ export abstract class AssociationCore {
   protected readonly random: (b: Uint8Array) => void;
   protected readonly maxBurst: number;
   protected burst = 0;
+  /** The last burst was sent (pollTransmit drained): the next input opens a new one. */
+  protected burstSpent = true;
   protected readonly cookieKey = new Uint8Array(32);
   protected localTag = 0;
   protected peerTag = 0;

@@ -116,7 +116,7 @@ export class Association extends AssociationCore {
   /** Runs every timer due at `now`. */
   handleTimeout(now: number): void {
     this.now = now;
-    this.burst = this.maxBurst;
+    this.openBurst();
     if (this.t1 !== undefined && now >= this.t1.deadline) this.onT1(now);
     if (this.t2 !== undefined && now >= this.t2.deadline) this.onT2(now);
     const rq = this.rq;
@@ -139,10 +139,21 @@ export class Association extends AssociationCore {
     }
   }
 
+  /**
+   * Max.Burst counts from the last time output was drained, not from each input: an adapter that
+   * reads several SACKs before it sends must keep the credit of each (what each acknowledged), or
+   * the sender sends Max.Burst packets per batch, never fills cwnd, and cwnd never grows.
+   */
+  private openBurst(): void {
+    if (!this.burstSpent) return;
+    this.burstSpent = false;
+    this.burst = this.maxBurst;
+  }
+
   /** Handles one received SCTP packet (already out of DTLS). Bad packets are counted and dropped. */
   handlePacket(bytes: Uint8Array, now: number): void {
     this.now = now;
-    this.burst = this.maxBurst;
+    this.openBurst();
     this.stats.packetsReceived++;
     let packet: Packet;
     try {
@@ -181,6 +192,13 @@ export class Association extends AssociationCore {
       if (!this.handleControl(c, packet)) break;
     }
     if (hadData) this.afterData(immediate);
+    // A SACK due now (every second DATA packet, a gap, a duplicate) leaves now, on its own, rather
+    // than with whatever this endpoint sends after the adapter has read every datagram waiting:
+    // a window's packets read in one batch would otherwise get one SACK, and the sender's cwnd,
+    // which grows by at most one MTU per SACK (RFC 9260 §7.2.1), would crawl on paths with delay.
+    if (this.rx !== undefined && this.rx.wantsSack(false) && this.canCarryData() && this.state !== 'cookie-echoed') {
+      this.control.push(encodePacket(this.header(this.peerTag), [this.rx.takeSack()], this.zeroChecksum));
+    }
   }
 
   /**
@@ -203,6 +221,7 @@ export class Association extends AssociationCore {
     if (this.rq === undefined || !this.canCarryData()) return undefined;
     const p = this.buildPacket(now);
     if (p !== undefined) this.stats.packetsSent++;
+    else this.burstSpent = true;
     return p;
   }
 
@@ -244,8 +263,8 @@ export class Association extends AssociationCore {
         if (this.rq !== undefined && this.state !== 'cookie-wait') {
           const r = this.rq.handleSack(c, this.now);
           // Max.Burst bounds what goes out beyond the ACK clock: what this SACK acknowledged may be
-          // replaced, plus Max.Burst packets (one SACK may answer many packets).
-          this.burst += Math.ceil(r.bytesAcked / (this.mtu - 28));
+          // replaced, plus the one MTU slow start may add per SACK, plus Max.Burst packets per batch.
+          if (r.bytesAcked > 0) this.burst += Math.ceil(r.bytesAcked / (this.mtu - 28)) + 1;
           if (r.forwardTsnNeeded) this.forwardTsnPending = true;
           if (this.rq.errorCount === 0) this.heartbeatOutstanding = false;
           if (r.cumulativeAdvanced) this.maybeShutdown();
@@ -445,11 +464,17 @@ export class Association extends AssociationCore {
       room -= padded(size);
     }
     rq.fastRetransmitPending = false;
-    if (this.burst <= 0 && rq.flightSize > 0) return room;
+    if (this.burst <= 0 && rq.flightSize > 0) {
+      rq.cwndLimited = false; // Max.Burst, not cwnd, holds data back
+      return room;
+    }
     const before = chunks.length;
     while (room > 16 + 32) {
       const m = this.sendQueue.front(now);
-      if (m === undefined) break;
+      if (m === undefined) {
+        rq.cwndLimited = false; // application-limited: cwnd is not what holds data back
+        break;
+      }
       const left = m.data.length - m.offset;
       const take = Math.min(left, room - 16, this.maxFragment);
       if (!rq.canSend(take)) break;

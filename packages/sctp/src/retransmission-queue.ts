@@ -57,6 +57,8 @@ export interface SackResult {
 export class RetransmissionQueue {
   /** Congestion window, bytes. */
   cwnd: number;
+  /** The last send stopped at cwnd with data waiting (cleared when the sender runs out of data). */
+  cwndLimited = false;
   /** Slow start threshold, bytes. */
   ssthresh: number;
   partialBytesAcked = 0;
@@ -128,8 +130,13 @@ export class RetransmissionQueue {
 
   /** Whether a new chunk of `size` bytes may go out now (cwnd and peer window, §6.1 A, B). */
   canSend(size: number): boolean {
-    if (this.flightSize >= this.cwnd && !this.fastRetransmitPending) return false;
-    return this.peerRwnd >= size || this.flightSize === 0;
+    if (this.flightSize >= this.cwnd && !this.fastRetransmitPending) {
+      this.cwndLimited = true;
+      return false;
+    }
+    if (this.peerRwnd >= size || this.flightSize === 0) return true;
+    this.cwndLimited = false;
+    return false;
   }
 
   /** Creates the next chunk for `message` with a fresh TSN. */
@@ -312,7 +319,9 @@ export class RetransmissionQueue {
   /** §7.2.1 slow start and §7.2.2 congestion avoidance. */
   private grow(bytesAcked: number, flightBefore: number): void {
     // "Fully utilized": within one MTU of cwnd, since message boundaries rarely fill it exactly.
-    const fullyUsed = flightBefore + this.mtu >= this.cwnd;
+    // Or the last send stopped at cwnd with data waiting: SACKs read together in one batch each
+    // see the flight the ones before them shrank, though the window was full when it was sent.
+    const fullyUsed = this.cwndLimited || flightBefore + this.mtu >= this.cwnd;
     if (this.cwnd <= this.ssthresh) {
       if (fullyUsed) this.cwnd += Math.min(bytesAcked, this.mtu);
       return;

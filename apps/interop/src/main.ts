@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     for (const subject of subjects) {
       for (const peer of others) {
         for (const scenario of list) {
+          if (scenario.appliesTo && !scenario.appliesTo(subject.name, peer.name)) continue;
           for (const role of roles) {
             const cell = await run.cell(subject, peer, scenario, role);
             cells.push(cell);

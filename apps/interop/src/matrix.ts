@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PeerUnavailable, withTimeout, type PeerDriver, type PeerSpec, type RunContext } from './driver.js';
 import { startCoturn, type TurnServer } from './coturn.js';
 import { limitationOf } from './limitations.js';
+import { makeMediaFiles, type MediaFiles } from './media/ffmpeg.js';
 import { startNamespace } from './netns.js';
 import type { Scenario, ScenarioEnv } from './scenarios.js';
 
@@ -48,7 +49,14 @@ export async function openRun(): Promise<Run> {
   let turn: Promise<TurnServer> | undefined;
   let turnStarted: TurnServer | undefined;
   const stopTurn = () => turnStarted?.close();
+  let media: MediaFiles | undefined;
   const env: ScenarioEnv = {
+    routedNetwork: () => ns.addRoutedNetwork(),
+    media: async () => {
+      media ??= makeMediaFiles(tmp);
+      const record = mkdtempSync(join(tmp, 'cell-'));
+      return { files: media, record };
+    },
     turn: async () => {
       turn ??= startCoturn(context).then((server) => {
         turnStarted = server;

@@ -24,7 +24,13 @@ export interface IceServer {
 
 export type Request =
   /** Settings for the peer connection, before any request that makes it. */
-  | { cmd: 'configure'; iceServers?: IceServer[]; iceTransportPolicy?: 'all' | 'relay' }
+  | {
+      cmd: 'configure';
+      iceServers?: IceServer[];
+      iceTransportPolicy?: 'all' | 'relay';
+      /** A browser hides its host addresses behind mDNS `.local` names, as it does for a page without camera permission (Chromium restarts without the flag that reveals them); other peers ignore it. */
+      hideAddresses?: boolean;
+    }
   /** A channel on the peer connection (before createOffer, or once connected: DCEP then opens it). */
   | ({ cmd: 'createChannel' } & ChannelInit)
   /** Create an offer, set it as local description, wait for gathering (not when `trickle`): reply `{ sdp }`. */
@@ -50,10 +56,62 @@ export type Request =
   /** What has arrived on `label` so far: reply `ReceiveStats`. */
   | { cmd: 'stats'; label: string }
   | { cmd: 'closeChannel'; label: string }
+  /**
+   * Media: before `createOffer` or `applyOffer`, the tracks this peer sends (its own source: a fake
+   * camera, a synthetic source, or the run's files), added with `addTrack` before the offer is made
+   * or once the remote offer is set; and from then on it counts what arrives on remote tracks.
+   */
+  | ({ cmd: 'addMedia' } & MediaInit)
+  /** The remote ICE candidates the peer holds (signaled ones resolved, learned ones): reply `RemoteCandidate[]`. */
+  | { cmd: 'remoteCandidates' }
+  /** What the peer's remote tracks got so far: reply `MediaReport` (`finish`: also write the files). */
+  | { cmd: 'mediaStats'; finish?: boolean }
   /** Close the peer connection; a child process exits after replying. */
   | { cmd: 'close' };
 
 export type Command = Request['cmd'];
+
+/** What `addMedia` asks. */
+export interface MediaInit {
+  /** Send Opus audio. */
+  audio: boolean;
+  /** Send video in this codec, or none. */
+  video: 'VP8' | null;
+  /** The run's media for peers that send from files (ours, Pion, aiortc, werift): VP8 in IVF, Opus in Ogg. */
+  files: { ivf: string; ogg: string };
+  /** A directory (this cell's) where a peer that keeps what it received writes it (ours: IVF and Ogg). */
+  record: string;
+}
+
+/** A remote candidate as the peer's stats give it. */
+export interface RemoteCandidate {
+  address: string;
+  port: number;
+  /** host, srflx, prflx or relay. */
+  type: string;
+}
+
+/** What arrived on one remote track. */
+export interface TrackReport {
+  kind: 'audio' | 'video';
+  /** The codec as the receiver names it (e.g. `video/VP8`), when it says. */
+  codec: string | null;
+  /** RTP packets received. */
+  packets: number;
+  /** Frames received (video frames, audio packets), before any decoder. */
+  frames: number;
+  /**
+   * Frames the peer's own decoder produced (video frames; audio in 20 ms units), or null when the
+   * peer has no decoder (ours, Pion, werift: then the frame count stands, and ours writes `file`).
+   */
+  decoded: number | null;
+  /** The file the peer wrote what it received to (IVF, Ogg), for ffmpeg to decode. */
+  file?: string;
+}
+
+export interface MediaReport {
+  received: TrackReport[];
+}
 
 export interface ChannelInfo {
   label: string;

@@ -1,27 +1,40 @@
 // Scenarios: each a function over two running peers, the offerer and the answerer, that throws
 // with a reason when the peers do not do what the protocol says.
 import type { PeerDriver } from './driver.js';
-import type { ChannelInfo, ChannelInit, IceServer, ReceiveStats, SendResult } from './protocol.js';
+import { decodeCheck } from './media/ffmpeg.js';
+import { routedAddress } from './netns.js';
+import type { ChannelInfo, ChannelInit, IceServer, MediaInit, MediaReport, ReceiveStats, RemoteCandidate, SendResult, TrackReport } from './protocol.js';
 
 /** What a run gives its scenarios besides the two peers. */
 export interface ScenarioEnv {
   /** The run's TURN server (coturn on 127.0.0.1), started on first use. */
   turn(): Promise<IceServer>;
+  /** The run's media files (made by ffmpeg on first use) and a fresh directory for this cell's received media. */
+  media(): Promise<Pick<MediaInit, 'files' | 'record'>>;
+  /** Adds a network with a default route to the run's namespace (see netns.ts); resolves with its undo. */
+  routedNetwork(): Promise<() => void>;
 }
 
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** Which pairs the scenario is about (absent: every pair); the others' cells are not run. */
+  appliesTo?(a: string, b: string): boolean;
   /** Resolves with a short note on success; throws with the reason on failure. */
   run(offerer: PeerDriver, answerer: PeerDriver, env: ScenarioEnv): Promise<string>;
 }
 
-/** An SDP with every candidate line but UDP ones on 127.0.0.1 (and of type `only`, if given) taken out. */
-export function loopbackOnlySdp(sdp: string, only?: 'host' | 'srflx' | 'relay'): string {
+/**
+ * An SDP with every candidate line but UDP ones on 127.0.0.1 (and of type `only`, if given) taken
+ * out; with `mdns`, UDP host candidates named by mDNS (`.local`) instead.
+ */
+export function loopbackOnlySdp(sdp: string, only?: 'host' | 'srflx' | 'relay', mdns = false): string {
   const lines = sdp.split(/\r?\n/).filter((line) => {
     if (!line.startsWith('a=candidate:')) return true;
     const [, , transport, , address, , , type] = line.split(' ');
-    return transport?.toLowerCase() === 'udp' && address === '127.0.0.1' && (!only || type === only);
+    if (transport?.toLowerCase() !== 'udp') return false;
+    if (mdns) return type === 'host' && /\.local$/i.test(address ?? '');
+    return address === '127.0.0.1' && (!only || type === only);
   });
   return lines.join('\r\n');
 }
@@ -276,5 +289,138 @@ export const iceRestart: Scenario = {
   },
 };
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Host candidates of an SDP that are not mDNS names: addresses a browser that hides them should not show. */
+const revealed = (sdp: string) =>
+  sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:') && line.split(' ')[7] === 'host' && !/\.local$/i.test(line.split(' ')[4] ?? ''));
+
+export const iceMdns: Scenario = {
+  name: 'ice-mdns',
+  description:
+    "Chromium without the flag that reveals addresses, in the namespace with a routed veth (see netns.ts): its host candidates are only `.local` names; the other side resolves them by mDNS (RFC 6762) there and connects; 100 messages echoed",
+  appliesTo: (a, b) => a === 'chromium' || b === 'chromium',
+  async run(offerer, answerer, env) {
+    const undo = await env.routedNetwork();
+    try {
+      for (const peer of [offerer, answerer]) await peer.request('configure', { hideAddresses: true });
+      await answerer.request('echo', { label: 'echo' });
+      await offerer.request('createChannel', { label: 'echo', ordered: true });
+      // The browser's candidates: only mDNS names, passed on as they are; the other side's: 127.0.0.1.
+      const pass = (peer: PeerDriver, sdp: string) => {
+        if (peer.name !== 'chromium') return loopbackOnlySdp(sdp);
+        check(revealed(sdp).length === 0, `chromium shows host addresses: ${revealed(sdp)[0] ?? ''}`);
+        return loopbackOnlySdp(sdp, 'host', true);
+      };
+      const offer = pass(offerer, ((await offerer.request('createOffer', {})) as { sdp: string }).sdp);
+      check(offer.includes('a=candidate:'), `${offerer.name}'s offer has no ${offerer.name === 'chromium' ? '.local' : '127.0.0.1'} candidate`);
+      const answer = pass(answerer, ((await answerer.request('applyOffer', { sdp: offer })) as { sdp: string }).sdp);
+      check(answer.includes('a=candidate:'), `${answerer.name}'s answer has no ${answerer.name === 'chromium' ? '.local' : '127.0.0.1'} candidate`);
+      await offerer.request('applyAnswer', { sdp: answer });
+      await Promise.all([offerer.request('waitOpen', { label: 'echo' }, 20_000), answerer.request('waitOpen', { label: 'echo' }, 20_000)]).catch(
+        (error: unknown) => {
+          throw new Error(`channel did not open: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      );
+      const sent = await send(offerer, { label: 'echo', count: 100, size: 1200, varied: true });
+      checkDelivery(`${offerer.name} (echo)`, sent, await received(offerer, 'echo', 100), true);
+      const name = /a=candidate:\S+ \d+ udp \d+ (\S+\.local)/i.exec(offerer.name === 'chromium' ? offer : answer)?.[1];
+      // Chromium's checks alone would connect (the other side learns it as peer-reflexive): the
+      // other side must hold the host candidate the name stands for, which only mDNS could give it.
+      // Ours lists it by the address it resolved to; Pion by the name, and adds it only once resolved.
+      const other = offerer.name === 'chromium' ? answerer : offerer;
+      // The name resolves beside the connection (the browser's checks may connect first): wait for it a while.
+      const isResolved = (c: RemoteCandidate) => c.type === 'host' && (c.address === routedAddress || c.address === name);
+      let remote: RemoteCandidate[] | Error = [];
+      for (let waited = 0; waited <= 16_000; waited += 250) {
+        remote = (await other.request('remoteCandidates', {}).catch((error: unknown) => error)) as RemoteCandidate[] | Error;
+        if (remote instanceof Error || remote.some(isResolved)) break;
+        await sleep(250);
+      }
+      if (remote instanceof Error) return `${name ?? '?'}: connected, ${sent.bytes} bytes echoed (${remote.message}, so not shown resolved)`;
+      const resolved = remote.find(isResolved);
+      check(
+        resolved !== undefined,
+        `${other.name} has no host candidate ${routedAddress} for ${name ?? 'the .local name'} (its remote candidates: ${remote.map((c) => `${c.type} ${c.address}`).join(', ') || 'none'})`,
+      );
+      return `${other.name} resolved ${name ?? '?'} (${resolved!.address}); ${sent.bytes} bytes echoed`;
+    } finally {
+      undo();
+    }
+  },
+};
+
+/** Frames each side must get of each kind: 1.5 s of 30 fps video, 1.5 s of 20 ms audio frames. */
+const enough = { video: 45, audio: 75 } as const;
+
+/** How many frames `report` counts for `kind`: decoded ones where the peer decodes, else received ones. */
+function counted(report: MediaReport, kind: 'audio' | 'video'): TrackReport | undefined {
+  return report.received.find((t) => t.kind === kind);
+}
+const frames = (t: TrackReport | undefined) => (t ? (t.decoded ?? t.frames) : 0);
+
+function describeTrack(t: TrackReport | undefined): string {
+  if (!t) return 'no track';
+  return `${t.codec ?? 'codec ?'}: ${t.packets} packets, ${t.frames} frames${t.decoded === null ? '' : `, ${t.decoded} decoded`}`;
+}
+
+/** Checks one side's received media of `kind`: enough frames, the codec asked for, and a file ffmpeg decodes cleanly. */
+function checkReceived(who: string, report: MediaReport, kind: 'audio' | 'video', codec: string): string {
+  const track = counted(report, kind);
+  check(track !== undefined, `${who} got no ${kind} track`);
+  check(frames(track) >= enough[kind], `${who} ${kind}: ${describeTrack(track)}, under ${enough[kind]}`);
+  if (track!.codec) check(track!.codec.toLowerCase() === codec.toLowerCase(), `${who} ${kind} arrived as ${track!.codec}, not ${codec}`);
+  let note = `${frames(track)}${track!.decoded === null ? '' : ' decoded'}`;
+  if (track!.file) {
+    const decoded = decodeCheck(track!.file);
+    check(decoded.errors === '', `ffmpeg on the ${kind} ${who} wrote: ${decoded.errors.slice(0, 200)}`);
+    check(decoded.frames >= enough[kind], `ffmpeg decoded ${decoded.frames} ${decoded.codec} frames of the ${kind} ${who} wrote, under ${enough[kind]}`);
+    note = `${decoded.frames} ffmpeg-decoded`;
+  }
+  return note;
+}
+
+export const mediaOpusVp8: Scenario = {
+  name: 'media-opus-vp8',
+  description:
+    "Opus audio and VP8 video both ways, each peer's own source; each side decodes what it gets (Chromium and wrtc: their decoders, aiortc: its decoder, ours: IVF/Ogg decoded by ffmpeg, Pion and werift: frames counted)",
+  async run(offerer, answerer, env) {
+    const { files, record } = await env.media();
+    for (const peer of [offerer, answerer]) await peer.request('addMedia', { audio: true, video: 'VP8', files, record });
+    await connect(offerer, answerer, [{ label: 'control', ordered: true }]);
+    const stats = (peer: PeerDriver, finish = false) => peer.request('mediaStats', { finish }) as Promise<MediaReport>;
+    const done = (r: MediaReport) => frames(counted(r, 'video')) >= enough.video && frames(counted(r, 'audio')) >= enough.audio;
+    // Media flows from the moment ICE and DTLS are up: wait until both sides have enough.
+    let reports: MediaReport[] = [];
+    for (let waited = 0; waited < 30_000; waited += 500) {
+      reports = await Promise.all([stats(offerer), stats(answerer)]);
+      if (reports.every(done)) break;
+      await sleep(500);
+    }
+    const [atOfferer, atAnswerer] = await Promise.all([stats(offerer, true), stats(answerer, true)]);
+    const notes = [];
+    for (const [who, report] of [
+      [`${offerer.name} (offerer)`, atOfferer!],
+      [`${answerer.name} (answerer)`, atAnswerer!],
+    ] as const) {
+      const video = checkReceived(who, report, 'video', 'video/VP8');
+      const audio = checkReceived(who, report, 'audio', 'audio/opus');
+      notes.push(`${who.split(' ')[0]} got VP8 ${video}, Opus ${audio}`);
+    }
+    return notes.join('; ');
+  },
+};
+
 /** Every scenario, in the matrix's column order. */
-export const scenarios: readonly Scenario[] = [reliableOrderedEcho, unordered, partiallyReliable, transfer16MiB, closeOne, trickle, iceRelay, iceRestart];
+export const scenarios: readonly Scenario[] = [
+  reliableOrderedEcho,
+  unordered,
+  partiallyReliable,
+  transfer16MiB,
+  closeOne,
+  trickle,
+  iceRelay,
+  iceRestart,
+  iceMdns,
+  mediaOpusVp8,
+];

@@ -22,6 +22,9 @@ describe('loopbackOnlySdp', () => {
     ].join('\r\n');
     const kept = loopbackOnlySdp(sdp).split('\r\n').filter((l) => l.startsWith('a=candidate:'));
     expect(kept.map((l) => l.split(' ')[0])).toEqual(['a=candidate:2', 'a=candidate:5']);
+    // For a browser that hides its addresses: its UDP host candidates named by mDNS, nothing else.
+    const named = loopbackOnlySdp(sdp, 'host', true).split('\r\n').filter((l) => l.startsWith('a=candidate:'));
+    expect(named.map((l) => l.split(' ')[0])).toEqual(['a=candidate:6']);
   });
 });
 

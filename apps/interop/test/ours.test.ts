@@ -1,6 +1,7 @@
 // Ours (@x/peerconnection) against every peer, both roles, on the data-channel scenarios that run
-// fast, relay through coturn and ICE restart, plus 16 MiB with wrtc, so CI guards what `pnpm interop`
-// measured (the whole matrix: `pnpm interop`, about 5 minutes). A cell a peer itself cannot do
+// fast, relay through coturn, ICE restart, Opus + VP8 media both ways, Chromium's mDNS candidates,
+// plus 16 MiB with wrtc, so CI guards what `pnpm interop` measured (the whole matrix: `pnpm interop`,
+// about 7 minutes). A cell a peer itself cannot do
 // (limitations.ts) must come out `n/a` with that peer's limitation, not pass and not fail. A peer not
 // installed skips its cells locally and fails them under CI=true, where .ci/run installed every peer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,19 @@ import { buildPion, pion } from '../src/peers/pion.js';
 import { werift } from '../src/peers/werift.js';
 import { wrtc } from '../src/peers/wrtc.js';
 import { coturnMissing } from '../src/coturn.js';
-import { closeOne, iceRelay, iceRestart, partiallyReliable, reliableOrderedEcho, transfer16MiB, unordered, type Scenario } from '../src/scenarios.js';
+import { ffmpegMissing } from '../src/media/ffmpeg.js';
+import {
+  closeOne,
+  iceMdns,
+  iceRelay,
+  iceRestart,
+  mediaOpusVp8,
+  partiallyReliable,
+  reliableOrderedEcho,
+  transfer16MiB,
+  unordered,
+  type Scenario,
+} from '../src/scenarios.js';
 
 const ci = process.env.CI === 'true';
 const others: PeerSpec[] = [chromium, wrtc, pion, aiortc, werift, ours];
@@ -22,20 +35,13 @@ const missing = new Map<string, string | null>();
 for (const peer of [ours, ...others]) if (!missing.has(peer.name)) missing.set(peer.name, await peer.available());
 
 const turnMissing = coturnMissing();
+const mediaToolsMissing = ffmpegMissing();
 
 const roles: Role[] = ['offerer', 'answerer'];
 /** With every peer, both roles. */
-const scenarios: Scenario[] = [reliableOrderedEcho, unordered, partiallyReliable, closeOne, iceRelay, iceRestart];
-/**
- * Cells that fail now and then with ours (not a peer limitation: with wrtc as subject they pass),
- * kept out until fixed, and shown as skipped with why; `pnpm interop` still runs them.
- */
-const intermittent = new Map<string, string>([
-  [
-    'werift/ice-restart/answerer',
-    'about 1 run in 8: after werift restarts ICE both sides reconnect, but the echo stops (werift waitReceived times out); wrtc as answerer: 8/8',
-  ],
-]);
+const scenarios: Scenario[] = [reliableOrderedEcho, unordered, partiallyReliable, closeOne, iceRelay, iceRestart, mediaOpusVp8, iceMdns];
+/** The mDNS cells need the run's own network namespace (root), where the routed veth goes. */
+const namespaceMissing = process.getuid?.() === 0 && process.env.INTEROP_NETNS !== '0' ? null : 'needs root for its network namespace';
 /** 16 MiB (3–7 s a cell) with libwebrtc in node only (Chromium's takes twice as long), to keep the whole suite under 3 minutes. */
 const bulkWith = new Set([wrtc.name]);
 
@@ -50,7 +56,13 @@ afterAll(() => run?.close());
 for (const peer of others) {
   describe(`ours ↔ ${peer.name}`, () => {
     for (const scenario of bulkWith.has(peer.name) ? [...scenarios, transfer16MiB] : scenarios) {
-      const why = missing.get('ours') ?? missing.get(peer.name) ?? (scenario === iceRelay ? turnMissing : null);
+      if (scenario.appliesTo && !scenario.appliesTo(ours.name, peer.name)) continue;
+      const why =
+        missing.get('ours') ??
+        missing.get(peer.name) ??
+        (scenario === iceRelay ? turnMissing : null) ??
+        (scenario === mediaOpusVp8 ? mediaToolsMissing : null) ??
+        (scenario === iceMdns ? namespaceMissing : null);
       for (const role of roles) {
         const limited = limitationFor(ours.name, peer.name, scenario.name, role);
         const name = `ours as ${role} vs ${peer.name}: ${scenario.name}${limited ? ` (n/a: ${limited.peer} limitation)` : ''}`;
@@ -58,16 +70,11 @@ for (const peer of others) {
           it.skip(`${name} (${why})`, () => undefined);
           continue;
         }
-        const flaky = intermittent.get(`${peer.name}/${scenario.name}/${role}`);
-        if (flaky) {
-          it.skip(`${name} (intermittent with ours: ${flaky})`, () => undefined);
-          continue;
-        }
         it(name, async () => {
           const cell = await run.cell(ours, peer, scenario, role);
           if (limited) expect(cell, cell.reason).toMatchObject({ status: 'n/a', reason: expect.stringContaining(limited.reason) });
           else expect(cell, cell.reason).toMatchObject({ status: 'pass' });
-        }, 60_000);
+        }, 90_000);
       }
     }
   });

@@ -10,10 +10,13 @@ import { buildPion, pion } from '../src/peers/pion.js';
 import { werift } from '../src/peers/werift.js';
 import { wrtc } from '../src/peers/wrtc.js';
 import { coturnMissing } from '../src/coturn.js';
+import { ffmpegMissing } from '../src/media/ffmpeg.js';
 import {
   closeOne,
   iceRelay,
+  iceMdns,
   iceRestart,
+  mediaOpusVp8,
   partiallyReliable,
   reliableOrderedEcho,
   transfer16MiB,
@@ -26,6 +29,7 @@ const ci = process.env.CI === 'true';
 const missing = new Map<string, string | null>();
 for (const peer of [wrtc, chromium, pion, aiortc, werift]) missing.set(peer.name, await peer.available());
 const turnMissing = coturnMissing();
+const mediaToolsMissing = ffmpegMissing();
 
 /** [subject, peer, scenario, subject's roles]: the cells that run here. */
 /** [subject, peer, scenario, subject's roles]: the cells that run here (a subset, to stay near a minute). */
@@ -46,6 +50,12 @@ const cells: Array<[PeerSpec, PeerSpec, Scenario, Role[]]> = [
   [aiortc, chromium, iceRelay, ['answerer']],
   [wrtc, chromium, iceRestart, ['answerer']],
   [wrtc, pion, iceRestart, ['answerer']],
+  [wrtc, chromium, mediaOpusVp8, ['answerer']],
+  // Pion → aiortc only: aiortc 1.4's media offer gives each m-line its own ICE ufrag (no max-bundle), which Pion v3 refuses.
+  [pion, aiortc, mediaOpusVp8, ['offerer']],
+  [werift, wrtc, mediaOpusVp8, ['offerer']],
+  // Pion resolves Chromium's .local names (wrtc cannot: it connects through peer-reflexive candidates only).
+  [pion, chromium, iceMdns, ['offerer', 'answerer']],
 ];
 
 let run: Run;
@@ -58,7 +68,11 @@ afterAll(() => run?.close());
 
 describe('the harness, peer against peer', () => {
   for (const [subject, peer, scenario, roles] of cells) {
-    const why = missing.get(subject.name) ?? missing.get(peer.name) ?? (scenario === iceRelay ? turnMissing : null);
+    const why =
+      missing.get(subject.name) ??
+      missing.get(peer.name) ??
+      (scenario === iceRelay ? turnMissing : null) ??
+      (scenario === mediaOpusVp8 ? mediaToolsMissing : null);
     for (const role of roles) {
       const name = `${subject.name} as ${role} vs ${peer.name}: ${scenario.name}`;
       if (why && !ci) {

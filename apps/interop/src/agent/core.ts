@@ -17,8 +17,22 @@ export interface PeerSettings {
   iceTransportPolicy?: 'all' | 'relay';
 }
 
+/** A host's media: its sources for `addMedia`, and what it counts on remote tracks. */
+export interface MediaHost {
+  /** The local tracks (already producing) for what `addMedia` asks, and the stream they go in. */
+  createTracks(init: { audio: boolean; video: string | null; files: { ivf: string; ogg: string }; record: string }): Promise<{ tracks: any[]; stream?: any }>;
+  /** A remote track arrived (the `track` event). */
+  receive(track: any, receiver: any): void;
+  /** What arrived so far (`finish`: also write what was kept to files); `pc` for getStats. */
+  report(pc: any, finish: boolean): Promise<object>;
+  /** Stops the sources. */
+  stop(): void;
+}
+
 export interface AgentHost {
   createPeerConnection(settings: PeerSettings): any;
+  /** Absent: this host sends and receives no media. */
+  media?: MediaHost;
   sha256(): Sha256;
   /** Sends one reply or event to the harness. */
   emit(message: object): void;
@@ -99,6 +113,12 @@ function toBytes(data: any): Uint8Array {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The remote candidates in getStats (`remote-candidate`). */
+async function remoteCandidates(pc: any): Promise<object[]> {
+  const stats: Map<string, any> = await pc.getStats();
+  return [...stats.values()].filter((s) => s.type === 'remote-candidate').map((c) => ({ address: c.address ?? c.ip, port: c.port, type: c.candidateType }));
+}
+
 /** Makes an agent; feed it each request object the harness sends. */
 export function createAgent(host: AgentHost): (request: any) => void {
   let pc: any;
@@ -132,6 +152,13 @@ export function createAgent(host: AgentHost): (request: any) => void {
     pc.onconnectionstatechange = watchState;
     pc.oniceconnectionstatechange = watchState;
     pc.ondatachannel = (e: any) => adopt(e.channel);
+    pc.ontrack = (e: any) => {
+      try {
+        host.media?.receive(e.track, e.receiver);
+      } catch (error) {
+        host.emit({ event: 'log', text: `track: ${String(error)}` });
+      }
+    };
     return pc;
   };
 
@@ -228,6 +255,18 @@ export function createAgent(host: AgentHost): (request: any) => void {
     return { messages: r.count, bytes, sha256: await hash.digest() };
   };
 
+  /** Tracks from `addMedia` not yet added: before the offer is made, or once the remote offer is set (reusing its transceivers). */
+  let pendingMedia: { tracks: any[]; stream?: any } | undefined;
+  const addPendingMedia = () => {
+    if (!pendingMedia) return;
+    const { tracks, stream } = pendingMedia;
+    pendingMedia = undefined;
+    for (const track of tracks) {
+      if (stream) peer().addTrack(track, stream);
+      else peer().addTrack(track);
+    }
+  };
+
   const handle = async (r: any): Promise<unknown> => {
     switch (r.cmd) {
       case 'configure':
@@ -242,6 +281,7 @@ export function createAgent(host: AgentHost): (request: any) => void {
       }
       case 'createOffer': {
         const p = peer();
+        addPendingMedia();
         const offer = await p.createOffer();
         rearm();
         await p.setLocalDescription(offer);
@@ -264,6 +304,7 @@ export function createAgent(host: AgentHost): (request: any) => void {
         const p = peer();
         const renegotiation = Boolean(p.remoteDescription);
         await p.setRemoteDescription({ type: 'offer', sdp: r.sdp });
+        addPendingMedia();
         const answer = await p.createAnswer();
         rearm();
         await p.setLocalDescription(answer);
@@ -295,7 +336,17 @@ export function createAgent(host: AgentHost): (request: any) => void {
       case 'closeChannel':
         entry(r.label).channel.close();
         return {};
+      case 'remoteCandidates':
+        return remoteCandidates(peer());
+      case 'addMedia':
+        if (!host.media) throw new Error('this agent sends no media');
+        pendingMedia = await host.media.createTracks({ audio: r.audio, video: r.video, files: r.files, record: r.record });
+        return {};
+      case 'mediaStats':
+        if (!host.media) throw new Error('this agent has no media');
+        return host.media.report(pc, Boolean(r.finish));
       case 'close':
+        host.media?.stop();
         if (pc) await pc.close();
         return {};
       default:

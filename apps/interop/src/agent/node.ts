@@ -4,28 +4,35 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { createAgent, type PeerSettings, type Sha256 } from './core.js';
+import { createAgent, type MediaHost, type PeerSettings, type Sha256 } from './core.js';
+import { oursMedia } from './media-ours.js';
+import { weriftMedia } from './media-werift.js';
+import { wrtcMedia } from './media-wrtc.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 type Make = (settings: PeerSettings) => any;
 const isLoopback = (address: string) => address === '127.0.0.1';
 
-async function loadStack(name: string): Promise<{ make: Make; dispose: () => Promise<void> }> {
+const log = (text: string) => emit({ event: 'log', text });
+
+async function loadStack(name: string): Promise<{ make: Make; dispose: () => Promise<void>; media: MediaHost }> {
   switch (name) {
     case 'wrtc': {
-      const wrtc = createRequire(import.meta.url)('@roamhq/wrtc') as { RTCPeerConnection: new (c: object) => any };
+      const wrtc = createRequire(import.meta.url)('@roamhq/wrtc') as { RTCPeerConnection: new (c: object) => any; nonstandard: unknown };
       // No ICE servers: host candidates only; the harness passes on the 127.0.0.1 ones alone.
       return {
         make: (s) => new wrtc.RTCPeerConnection({ iceServers: s.iceServers ?? [], iceTransportPolicy: s.iceTransportPolicy ?? 'all' }),
         dispose: async () => undefined,
+        media: wrtcMedia(wrtc, log),
       };
     }
     case 'werift': {
       // werift's default STUN server is Google's even with no iceServers: give it one on loopback.
       const { startBindingServer } = await import('@x/stun');
       const stun = await startBindingServer({ address: '127.0.0.1' });
-      const { RTCPeerConnection } = (await import('werift')) as unknown as { RTCPeerConnection: new (c: object) => any };
+      const werift = (await import('werift')) as unknown as { RTCPeerConnection: new (c: object) => any };
+      const { RTCPeerConnection } = werift;
       const config = {
         iceServers: [{ urls: `stun:127.0.0.1:${stun.address.port}` }],
         iceAdditionalHostAddresses: ['127.0.0.1'],
@@ -42,17 +49,37 @@ async function loadStack(name: string): Promise<{ make: Make; dispose: () => Pro
             iceTransportPolicy: s.iceTransportPolicy ?? 'all',
           }),
         dispose: () => stun.close(),
+        media: weriftMedia(werift, log),
       };
     }
     case 'ours': {
       const pc = (await import('@x/peerconnection')) as unknown as {
         PeerConnectionFactory?: new (dependencies: object) => { createPeerConnection(configuration: object): any };
+        MediaStreamTrack: new (kind: 'audio' | 'video') => any;
+        MediaStream: new (tracks: any[]) => any;
       };
       if (typeof pc.PeerConnectionFactory !== 'function') throw new Error('@x/peerconnection exports no PeerConnectionFactory yet');
-      const factory = new pc.PeerConnectionFactory({ ice: { includeLoopback: true, ipv6: false, ipFilter: isLoopback } });
+      // A browser's `.local` candidates are resolved by mDNS (RFC 6762) in the run's namespace; the
+      // multicast socket opens on the first such name only.
+      const { MulticastMdns } = await import('@x/ice');
+      let mdns: ReturnType<typeof MulticastMdns.open> | undefined;
+      // Chromium answers a name it has only just registered after ~0.8 s (its probing, RFC 6762
+      // §8.1), later on a loaded machine; MulticastMdns.resolve sends one query and waits 2 s by
+      // default, which missed now and then. So: 5 s a query, up to three queries (§5.2 repeats too).
+      const mdnsResolver = async (name: string) => {
+        mdns ??= MulticastMdns.open({ timeout: 5000 });
+        const resolver = await mdns;
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const address = await resolver.resolve(name);
+          if (address !== undefined) return address;
+        }
+        return undefined;
+      };
+      const factory = new pc.PeerConnectionFactory({ ice: { includeLoopback: true, ipv6: false, ipFilter: isLoopback, mdnsResolver } });
       return {
         make: (s) => factory.createPeerConnection({ iceServers: s.iceServers ?? [], iceTransportPolicy: s.iceTransportPolicy ?? 'all' }),
-        dispose: async () => undefined,
+        dispose: async () => (await mdns?.catch(() => undefined))?.close(),
+        media: oursMedia(pc, log),
       };
     }
     default:
@@ -88,7 +115,7 @@ async function main(): Promise<void> {
     // Native stacks may hold the loop open or hang in close: do not wait long.
     setTimeout(() => process.exit(0), 1000).unref();
   };
-  const handle = createAgent({ createPeerConnection: stack.make, sha256: nodeSha256, emit, exit });
+  const handle = createAgent({ createPeerConnection: stack.make, media: stack.media, sha256: nodeSha256, emit, exit });
   emit({ event: 'ready' });
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {

@@ -6,14 +6,21 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { JsonDriver, withTimeout, type PeerDriver, type PeerSpec, type RunContext } from '../driver.js';
+import { JsonDriver, withTimeout, type ArgsOf, type PeerDriver, type PeerSpec, type RunContext } from '../driver.js';
+import type { Request } from '../protocol.js';
 
 const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Always the compiled agent (also when this file runs from src/ under vitest).
 const core = fileURLToPath(new URL('../../dist/agent/core.js', import.meta.url));
+const media = fileURLToPath(new URL('../../dist/agent/media-browser.js', import.meta.url));
 const origin = 'http://127.0.0.1:9/';
 
-/** The flags DESIGN.md names: no background networking, no lookups but 127.0.0.1, loopback candidates. */
+/**
+ * The flags DESIGN.md names: no background networking, no lookups but 127.0.0.1, loopback
+ * candidates, the fake camera and microphone. `--use-fake-ui-for-media-stream` also grants the
+ * page media permission, and with it Chromium shows its host addresses instead of mDNS names.
+ */
+const revealAddresses = '--use-fake-ui-for-media-stream';
 const flags = [
   '--no-sandbox',
   '--disable-gpu',
@@ -25,11 +32,14 @@ const flags = [
   '--allow-loopback-in-peer-connection',
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
+  // Remote audio plays (and so is decoded) without a click.
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 const page = `<!doctype html><meta charset="utf-8"><title>interop peer</title>
 <script type="module">
 import { createAgent } from './core.js';
+import { browserMedia } from './media-browser.js';
 function sha256() {
   const chunks = [];
   return {
@@ -46,6 +56,7 @@ function sha256() {
 window.__interopHandle = createAgent({
   createPeerConnection: (settings) => new RTCPeerConnection({ iceServers: settings.iceServers ?? [], iceTransportPolicy: settings.iceTransportPolicy ?? 'all' }),
   sha256,
+  media: browserMedia(),
   emit: (message) => window.__interopEmit(message),
   exit: () => undefined,
 });
@@ -64,8 +75,21 @@ type Page = {
 class ChromiumDriver extends JsonDriver {
   private browser?: Browser;
   private page?: Page;
+  private context?: RunContext;
+  /** Resolves when the current page's agent says `ready`. */
+  private pageReady: () => void = () => undefined;
 
-  async launch(context: RunContext): Promise<void> {
+  /** `configure` with `hideAddresses`: start again without the flag that reveals host addresses. */
+  override async request<C extends Request['cmd']>(cmd: C, args: ArgsOf<C>, timeoutMs?: number): Promise<any> {
+    if (cmd === 'configure' && (args as { hideAddresses?: boolean }).hideAddresses) {
+      await withTimeout(this.browser?.close() ?? Promise.resolve(), 5000, 'chromium close').catch(() => undefined);
+      await this.launch(this.context!, false);
+    }
+    return super.request(cmd, args, timeoutMs);
+  }
+
+  async launch(context: RunContext, reveal = true): Promise<void> {
+    this.context = context;
     // playwright-core starts the executable with its own flags; a wrapper script puts it into the
     // run's network namespace.
     const [command, args] = context.wrap(executable, []);
@@ -79,19 +103,27 @@ class ChromiumDriver extends JsonDriver {
     const { chromium } = (await import('playwright-core')) as unknown as {
       chromium: { launch(o: object): Promise<Browser> };
     };
-    this.browser = await chromium.launch({ executablePath: path, headless: true, args: flags });
+    this.browser = await chromium.launch({ executablePath: path, headless: true, args: reveal ? flags : flags.filter((f) => f !== revealAddresses) });
     this.page = await this.browser.newPage();
-    const script = readFileSync(core, 'utf8');
-    await this.page.route(`${origin}**`, (route) =>
-      route.request().url().endsWith('/core.js')
+    const scripts = new Map([
+      ['/core.js', readFileSync(core, 'utf8')],
+      ['/media-browser.js', readFileSync(media, 'utf8')],
+    ]);
+    await this.page.route(`${origin}**`, (route) => {
+      const script = scripts.get(new URL(route.request().url()).pathname);
+      return script !== undefined
         ? route.fulfill({ status: 200, contentType: 'text/javascript', body: script })
-        : route.fulfill({ status: 200, contentType: 'text/html', body: page }),
-    );
+        : route.fulfill({ status: 200, contentType: 'text/html', body: page });
+    });
     this.page.on('console', (m) => this.log.push(m.text?.() ?? ''));
     this.page.on('pageerror', (e) => this.log.push(`page error: ${e.message ?? ''}`));
-    await this.page.exposeFunction('__interopEmit', (message) => this.receive(message));
+    const ready = new Promise<void>((resolve) => (this.pageReady = resolve));
+    await this.page.exposeFunction('__interopEmit', (message) => {
+      if ((message as { event?: string }).event === 'ready') this.pageReady();
+      this.receive(message);
+    });
     await this.page.goto(origin);
-    await withTimeout(this.ready, 10_000, 'chromium page');
+    await withTimeout(ready, 10_000, 'chromium page');
   }
 
   protected write(message: object): void {

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProcessDriver, type PeerSpec } from '../driver.js';
 
-const source = join(dirname(fileURLToPath(import.meta.url)), 'pion', 'main.go');
+const sourceDir = join(dirname(fileURLToPath(import.meta.url)), 'pion');
+const sources = ['main.go', 'media.go'];
 const gocode = '/usr/share/gocode';
 const pionSource = join(gocode, 'src/github.com/pion/webrtc');
 
@@ -17,8 +18,10 @@ let built: Promise<string> | undefined;
 /** Builds the agent (or finds it built) and resolves with the binary's path. */
 export function buildPion(): Promise<string> {
   built ??= new Promise<string>((resolve, reject) => {
-    const code = readFileSync(source);
-    const dir = join(tmpdir(), `x-interop-pion-${createHash('sha256').update(code).digest('hex').slice(0, 12)}`);
+    const code = sources.map((name) => readFileSync(join(sourceDir, name)));
+    const hash = createHash('sha256');
+    for (const c of code) hash.update(c);
+    const dir = join(tmpdir(), `x-interop-pion-${hash.digest('hex').slice(0, 12)}`);
     const binary = join(dir, 'pion-agent');
     if (existsSync(binary)) return resolve(binary);
     const gopath = join(dir, 'gopath');
@@ -27,7 +30,7 @@ export function buildPion(): Promise<string> {
     mkdirSync(join(gopath, 'src/github.com/pion/webrtc'), { recursive: true });
     const link = join(gopath, 'src/github.com/pion/webrtc/v3');
     if (!existsSync(link)) symlinkSync(pionSource, link);
-    writeFileSync(join(pkg, 'main.go'), code);
+    sources.forEach((name, i) => writeFileSync(join(pkg, name), code[i]!));
     const env = { ...process.env, GOPATH: `${gopath}:${gocode}`, GO111MODULE: 'off', GOPROXY: 'off', GOFLAGS: '' };
     const go = spawnSync('go', ['build', '-o', `${binary}.tmp`, '.'], { cwd: pkg, env, encoding: 'utf8', timeout: 180_000 });
     if (go.status !== 0) return reject(new Error(`go build failed: ${(go.stderr || go.error?.message || '').trim().slice(0, 500)}`));

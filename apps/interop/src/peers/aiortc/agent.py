@@ -12,6 +12,8 @@ import aioice.ice
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
 
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription  # noqa: E402
+from aiortc.contrib.media import MediaPlayer  # noqa: E402
+from aiortc.mediastreams import MediaStreamError  # noqa: E402
 from aiortc.sdp import candidate_from_sdp  # noqa: E402
 
 
@@ -74,6 +76,11 @@ class Agent:
         self.channels = {}
         self.echo = set()
         self.ice_servers = []
+        # Media: tracks from addMedia not yet added, players to stop, and what arrives per remote track.
+        self.pending = []
+        self.players = []
+        self.received = []
+        self.consumers = set()
 
     def info(self, ch):
         return {"label": ch.label, "readyState": ch.readyState, "ordered": ch.ordered, "maxRetransmits": ch.maxRetransmits}
@@ -82,6 +89,7 @@ class Agent:
         if self.pc is None:
             self.pc = RTCPeerConnection(RTCConfiguration(iceServers=self.ice_servers))
             self.pc.on("datachannel", self.adopt)
+            self.pc.on("track", self.on_track)
 
             @self.pc.on("connectionstatechange")
             def state():
@@ -110,6 +118,54 @@ class Agent:
         if ch.readyState == "open":
             opened()
 
+    def add_media(self, r):
+        # aiortc's MediaPlayer decodes the run's files and aiortc's own encoders send them (VP8, Opus).
+        if r.get("audio"):
+            player = MediaPlayer(r["files"]["ogg"], loop=True)
+            self.players.append(player)
+            self.pending.append(player.audio)
+        if r.get("video"):
+            player = MediaPlayer(r["files"]["ivf"], loop=True)
+            self.players.append(player)
+            self.pending.append(player.video)
+
+    def add_pending_media(self):
+        # Before the offer, or once the remote offer is set (addTrack then takes its transceivers).
+        pc = self.peer()
+        for track in self.pending:
+            pc.addTrack(track)
+        self.pending = []
+
+    def on_track(self, track):
+        entry = {"kind": track.kind, "track": track, "decoded": 0}
+        self.received.append(entry)
+
+        async def consume():
+            # recv() gives decoded frames (aiortc's VP8 and Opus decoders): that count is a decode count.
+            try:
+                while True:
+                    frame = await track.recv()
+                    entry["decoded"] += frame.samples // 960 if track.kind == "audio" else 1
+            except MediaStreamError:
+                pass
+
+        task = asyncio.ensure_future(consume())
+        self.consumers.add(task)
+        task.add_done_callback(self.consumers.discard)
+
+    async def media_stats(self):
+        out = []
+        for entry in self.received:
+            packets = 0
+            for transceiver in self.peer().getTransceivers():
+                if transceiver.receiver.track is entry["track"]:
+                    for s in (await transceiver.receiver.getStats()).values():
+                        if s.type == "inbound-rtp":
+                            packets = s.packetsReceived
+            # Audio: aiortc's decoder gives 20 ms frames of 960 samples at 48 kHz.
+            out.append({"kind": entry["kind"], "codec": None, "packets": packets, "frames": entry["decoded"], "decoded": entry["decoded"]})
+        return {"received": out}
+
     async def wait_channel(self, label, state):
         while label not in self.channels or self.channels[label]["channel"].readyState != state:
             await asyncio.sleep(0.005)
@@ -133,6 +189,7 @@ class Agent:
             return {}
         if cmd == "createOffer":
             pc = self.peer()
+            self.add_pending_media()
             await pc.setLocalDescription(await pc.createOffer())
             return {"sdp": pc.localDescription.sdp}
         if cmd == "restartIce":
@@ -140,6 +197,7 @@ class Agent:
         if cmd == "applyOffer":
             pc = self.peer()
             await pc.setRemoteDescription(RTCSessionDescription(sdp=r["sdp"], type="offer"))
+            self.add_pending_media()
             await pc.setLocalDescription(await pc.createAnswer())
             return {"sdp": pc.localDescription.sdp}
         if cmd == "addCandidate":
@@ -186,7 +244,16 @@ class Agent:
         if cmd == "closeChannel":
             self.entry(r["label"])["channel"].close()
             return {}
+        if cmd == "remoteCandidates":
+            raise Exception("aiortc 1.4 does not list its remote candidates")
+        if cmd == "addMedia":
+            self.add_media(r)
+            return {}
+        if cmd == "mediaStats":
+            return await self.media_stats()
         if cmd == "close":
+            for task in list(self.consumers):
+                task.cancel()
             if self.pc is not None:
                 await self.pc.close()
             return {}

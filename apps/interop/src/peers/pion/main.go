@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v3"
 )
 
@@ -43,6 +44,9 @@ type request struct {
 	Candidate          string      `json:"candidate"`
 	SDPMid             *string     `json:"sdpMid"`
 	SDPMLineIndex      *uint16     `json:"sdpMLineIndex"`
+	Audio              bool        `json:"audio"`
+	Video              *string     `json:"video"`
+	Files              mediaFiles  `json:"files"`
 }
 
 type stats struct {
@@ -162,12 +166,22 @@ func peer() (*webrtc.PeerConnection, error) {
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() && ip.To4() != nil })
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	api := webrtc.NewAPI(webrtc.WithSettingEngine(se))
+	// Pion's default codecs (Opus, VP8, VP9, H.264…) and interceptors (NACK, RTCP reports, TWCC).
+	m := &webrtc.MediaEngine{}
+	if err := m.RegisterDefaultCodecs(); err != nil {
+		return nil, err
+	}
+	registry := &interceptor.Registry{}
+	if err := webrtc.RegisterDefaultInterceptors(m, registry); err != nil {
+		return nil, err
+	}
+	api := webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(registry), webrtc.WithSettingEngine(se))
 	p, err := api.NewPeerConnection(config)
 	if err != nil {
 		return nil, err
 	}
 	p.OnDataChannel(adopt)
+	p.OnTrack(onTrack)
 	p.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c == nil {
 			return
@@ -249,6 +263,9 @@ func handle(r request) (interface{}, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := addPendingMedia(p); err != nil {
+			return nil, err
+		}
 		offer, err := p.CreateOffer(nil)
 		if err != nil {
 			return nil, err
@@ -270,6 +287,9 @@ func handle(r request) (interface{}, error) {
 			return nil, err
 		}
 		if err := p.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: r.SDP}); err != nil {
+			return nil, err
+		}
+		if err := addPendingMedia(p); err != nil {
 			return nil, err
 		}
 		answer, err := p.CreateAnswer(nil)
@@ -344,7 +364,22 @@ func handle(r request) (interface{}, error) {
 			return nil, err
 		}
 		return map[string]string{}, e.dc.Close()
+	case "remoteCandidates":
+		list := []map[string]interface{}{}
+		if pc != nil {
+			for _, stat := range pc.GetStats() {
+				if c, ok := stat.(webrtc.ICECandidateStats); ok && c.Type == webrtc.StatsTypeRemoteCandidate {
+					list = append(list, map[string]interface{}{"address": c.IP, "port": c.Port, "type": c.CandidateType.String()})
+				}
+			}
+		}
+		return list, nil
+	case "addMedia":
+		return addMedia(r)
+	case "mediaStats":
+		return mediaStats()
 	case "close":
+		stopMedia()
 		if pc != nil {
 			_ = pc.Close()
 		}
@@ -369,7 +404,7 @@ func main() {
 		wg.Add(1)
 		go func(r request) {
 			defer wg.Done()
-			serial := r.Cmd == "configure" || r.Cmd == "createChannel" || r.Cmd == "createOffer" || r.Cmd == "restartIce" || r.Cmd == "applyOffer" || r.Cmd == "applyAnswer" || r.Cmd == "echo"
+			serial := r.Cmd == "configure" || r.Cmd == "createChannel" || r.Cmd == "createOffer" || r.Cmd == "restartIce" || r.Cmd == "applyOffer" || r.Cmd == "applyAnswer" || r.Cmd == "echo" || r.Cmd == "addMedia"
 			if serial {
 				order.Lock()
 			}

@@ -1,0 +1,50 @@
+// The IVF and Ogg Opus reader and writer the media scenarios use, against Debian's ffmpeg: files
+// ffmpeg made read back frame for frame, and what we write ffmpeg decodes without a complaint.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ContainerError, opusPacketSamples, readIvf, readOggOpus, writeIvf, writeOggOpus } from '../src/media/containers.js';
+import { decodeCheck, ffmpegMissing, makeMediaFiles, mediaSeconds } from '../src/media/ffmpeg.js';
+
+const missing = ffmpegMissing();
+const ci = process.env.CI === 'true';
+const dir = mkdtempSync(join(tmpdir(), 'x-interop-containers-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(missing && !ci)(`IVF and Ogg Opus with ffmpeg${missing ? ` (${missing})` : ''}`, () => {
+  const files = makeMediaFiles(dir);
+
+  it('reads every VP8 frame of an IVF ffmpeg wrote, and writes one ffmpeg decodes frame for frame', () => {
+    const ivf = readIvf(readFileSync(files.ivf));
+    expect(ivf).toMatchObject({ fourcc: 'VP80', width: 320, height: 240 });
+    expect(ivf.frames).toHaveLength(30 * mediaSeconds);
+    expect(ivf.frames[0]!.data[0]! & 1).toBe(0); // a keyframe first
+    const out = join(dir, 'copy.ivf');
+    writeFileSync(out, writeIvf(ivf.frames.map((f) => f.data)));
+    expect(decodeCheck(out)).toEqual({ codec: 'vp8', frames: 30 * mediaSeconds, errors: '' });
+    expect(readIvf(readFileSync(out)).frames.map((f) => f.data)).toEqual(ivf.frames.map((f) => f.data));
+  });
+
+  it('reads every Opus packet of an Ogg ffmpeg wrote, and writes one ffmpeg decodes packet for packet', () => {
+    const packets = readOggOpus(readFileSync(files.ogg));
+    expect(packets.length).toBeGreaterThanOrEqual(50 * mediaSeconds);
+    expect(packets.every((p) => opusPacketSamples(p) === 960)).toBe(true);
+    const out = join(dir, 'copy.ogg');
+    writeFileSync(out, writeOggOpus(packets));
+    expect(decodeCheck(out)).toEqual({ codec: 'opus', frames: packets.length, errors: '' });
+    expect(readOggOpus(readFileSync(out))).toEqual(packets);
+  });
+});
+
+describe('bad container input', () => {
+  it('gives a ContainerError for garbage, truncations and a missing OpusHead', () => {
+    expect(() => readIvf(new Uint8Array(10))).toThrow(ContainerError);
+    const ivf = writeIvf([new Uint8Array(100)]);
+    expect(() => readIvf(ivf.subarray(0, ivf.length - 10))).toThrow(ContainerError);
+    expect(() => readOggOpus(new TextEncoder().encode('not an ogg file at all, really not'))).toThrow(ContainerError);
+    const ogg = writeOggOpus([new Uint8Array([0xfc, 1, 2, 3])]);
+    expect(() => readOggOpus(ogg.subarray(0, ogg.length - 2))).toThrow(ContainerError);
+    expect(() => readOggOpus(ogg.subarray(47))).toThrow(ContainerError); // OpusTags first: no OpusHead
+  });
+});

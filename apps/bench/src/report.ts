@@ -99,7 +99,7 @@ function subtitle(record: RunRecord): string {
 
 /**
  * Publishes a run (its out/results.json): results/latest.json and results/latest.svg, and the table
- * in README.md between the markers.
+ * between the markers in apps/bench/README.md and in the repository's README.md.
  */
 export async function updateReadme(appDir: string, recordPath: string): Promise<void> {
   const record = JSON.parse(await readFile(recordPath, 'utf8')) as RunRecord;
@@ -107,7 +107,10 @@ export async function updateReadme(appDir: string, recordPath: string): Promise<
   await mkdir(resultsDir, { recursive: true });
   await writeFile(join(resultsDir, 'latest.json'), JSON.stringify(record, null, 2) + '\n');
   await writeFile(join(resultsDir, 'latest.svg'), chart(record.rows, anchorsOf(record.rows), subtitle(record)));
-  const readmePath = join(appDir, 'README.md');
-  const readme = await readFile(readmePath, 'utf8');
-  await writeFile(readmePath, replaceBlock(readme, markdownTable(record)));
+  const table = markdownTable(record);
+  await writeFile(join(appDir, 'README.md'), replaceBlock(await readFile(join(appDir, 'README.md'), 'utf8'), table));
+  // The repository's README shows the same table, where it has the markers.
+  const rootReadme = join(appDir, '..', '..', 'README.md');
+  const root = await readFile(rootReadme, 'utf8').catch(() => '');
+  if (root.includes(START_MARKER) && root.includes(END_MARKER)) await writeFile(rootReadme, replaceBlock(root, table));
 }

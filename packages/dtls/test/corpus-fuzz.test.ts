@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DtlsError, parseClientHello, parseHandshakeFragments, parseHelloVerifyRequest, parseRecord, parseRecords, parseServerHello,
 } from '../src/index.js';
-import { corpusPackets, fuzzParameters, mutatedPacket } from './corpus/mutations.js';
+import { corpusPackets, fuzzParameters, mutatedPacket } from '@x/testing';
 
-const datagrams = corpusPackets('datagrams');
-const handshakes = corpusPackets('handshake-fragments');
+const datagrams = corpusPackets(new URL('./corpus/datagrams.json', import.meta.url));
+const handshakes = corpusPackets(new URL('./corpus/handshake-fragments.json', import.meta.url));
 
 function onlyDtlsError(f: () => unknown): void {
   try {

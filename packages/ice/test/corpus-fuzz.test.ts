@@ -7,10 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IceAgent, IceError, parseCandidate } from '../src/index.js';
-import { corpusItems, corpusPackets, fuzzParameters, mutatedPacket, mutatedText } from './corpus/mutations.js';
+import { corpusItems, corpusPackets, fuzzParameters, mutatedPacket, mutatedText } from '@x/testing';
 
-const candidates = corpusItems('candidates');
-const stunMessages = corpusPackets('stun-messages');
+const candidates = corpusItems(new URL('./corpus/candidates.json', import.meta.url));
+const stunMessages = corpusPackets(new URL('./corpus/stun-messages.json', import.meta.url));
 
 describe('ICE candidate parser on mutated real candidates', () => {
   it('the corpus parses as it was captured', () => {

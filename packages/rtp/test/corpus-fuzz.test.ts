@@ -7,12 +7,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRtcp, parseRtpPacket, RtpError, Vp8Depacketizer, parseVp8PayloadDescriptor } from '../src/index.js';
-import { corpusPackets, fuzzParameters, mutatedPacket } from './corpus/mutations.js';
+import { corpusPackets, fuzzParameters, mutatedPacket } from '@x/testing';
 
-const rtp = corpusPackets('rtp');
+const rtp = corpusPackets(new URL('./corpus/rtp.json', import.meta.url));
 // SRTCP: the trailer (E flag + index, 4 bytes, and the 10-byte tag) is cut; the body stays
 // encrypted, so these seeds exercise the header and length walking.
-const rtcp = corpusPackets('rtcp-headers').map((p) => p.subarray(0, Math.max(8, p.length - 14)));
+const rtcp = corpusPackets(new URL('./corpus/rtcp-headers.json', import.meta.url)).map((p) => p.subarray(0, Math.max(8, p.length - 14)));
 
 function onlyRtpError(f: () => unknown): void {
   try {

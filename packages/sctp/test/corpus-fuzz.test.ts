@@ -7,10 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Association, decodeDcep, decodePacket, SctpError, type AssociationHandler } from '../src/index.js';
-import { corpusPackets, fuzzParameters, mutatedPacket } from './corpus/mutations.js';
+import { corpusPackets, fuzzParameters, mutatedPacket } from '@x/testing';
 
-const packets = corpusPackets('packets');
-const dcep = corpusPackets('dcep');
+const packets = corpusPackets(new URL('./corpus/packets.json', import.meta.url));
+const dcep = corpusPackets(new URL('./corpus/dcep.json', import.meta.url));
 
 function onlySctpError(f: () => unknown): void {
   try {

@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, parseCandidate, SdpError } from '../src/index.js';
-import { corpusItems, fuzzParameters, mutatedText } from './corpus/mutations.js';
+import { corpusItems, fuzzParameters, mutatedText } from '@x/testing';
 
-const descriptions = corpusItems('descriptions');
+const descriptions = corpusItems(new URL('./corpus/descriptions.json', import.meta.url));
 const candidateLines = descriptions.flatMap((d) => d.split('\r\n').filter((l) => l.startsWith('a=candidate:')).map((l) => l.slice(2)));
 
 function onlySdpError(f: () => unknown): void {

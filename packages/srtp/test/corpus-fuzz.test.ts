@@ -7,10 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SrtpSession, splitKeyingMaterial, type SrtpProtectionProfile } from '../src/index.js';
-import { corpusPackets, fuzzParameters, mutatedPacket } from './corpus/mutations.js';
+import { corpusPackets, fuzzParameters, mutatedPacket } from '@x/testing';
 
-const srtp = corpusPackets('srtp');
-const srtcp = corpusPackets('srtcp');
+const srtp = corpusPackets(new URL('./corpus/srtp.json', import.meta.url));
+const srtcp = corpusPackets(new URL('./corpus/srtcp.json', import.meta.url));
 
 function session(profile: SrtpProtectionProfile): SrtpSession {
   const material = new Uint8Array(profile === 'SRTP_AEAD_AES_128_GCM' ? 56 : 60).map((_, i) => (i * 37 + 11) & 0xff);

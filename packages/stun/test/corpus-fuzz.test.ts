@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import {
   attributeCodecs, decodeMessage, encodeChannelData, parseChannelData, shortTermKey, StunError,
 } from '../src/index.js';
-import { corpusPackets, fuzzParameters, mutatedPacket } from './corpus/mutations.js';
+import { corpusPackets, fuzzParameters, mutatedPacket } from '@x/testing';
 
-const messages = corpusPackets('stun-messages');
+const messages = corpusPackets(new URL('./corpus/stun-messages.json', import.meta.url));
 
 function onlyStunError(f: () => unknown): void {
   try {

@@ -1,6 +1,6 @@
 // Corpus-seeded fuzzing: real packets captured by apps/robustness (`pnpm --filter @x/robustness
-// capture`) and mutations of them. Copied into each package's test/corpus/ (packages do not
-// import from apps). FUZZ_RUNS and FUZZ_SEED set the run count and seed (`pnpm fuzz`).
+// capture`, written to each package's test/corpus/) and mutations of them. FUZZ_RUNS and
+// FUZZ_SEED set the run count and seed (`pnpm fuzz`).
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 
@@ -21,15 +21,15 @@ export function fuzzParameters(fallbackRuns: number): { numRuns: number; seed: n
   return { numRuns: fuzzRuns(fallbackRuns), seed: fuzzSeed() };
 }
 
-/** The items of a corpus file (`{ items: string[] }`). */
-export function corpusItems(name: string): string[] {
-  const file = JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8')) as { items: string[] };
-  return file.items;
+/** The items of a corpus file (`{ items: string[] }`), e.g. `new URL('./corpus/rtp.json', import.meta.url)`. */
+export function corpusItems(file: URL): string[] {
+  const corpus = JSON.parse(readFileSync(file, 'utf8')) as { items: string[] };
+  return corpus.items;
 }
 
-/** A hex corpus as bytes. */
-export function corpusPackets(name: string): Uint8Array[] {
-  return corpusItems(name).map((h) => new Uint8Array(Buffer.from(h, 'hex')));
+/** A hex corpus file as bytes. */
+export function corpusPackets(file: URL): Uint8Array[] {
+  return corpusItems(file).map((h) => new Uint8Array(Buffer.from(h, 'hex')));
 }
 
 /** Boundary values a length field gets edited to. */

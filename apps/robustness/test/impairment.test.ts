@@ -104,7 +104,12 @@ describe('VP8 through the impairment relay on loopback', () => {
         video.writeFrame(frames[i]!, { timestamp: i * 33_333, keyframe: isVp8Keyframe(frames[i]!) });
         await new Promise((resolve) => setTimeout(resolve, 33));
       }
-      await all;
+      // Not a hang when a frame never comes: say which ones did not.
+      const late = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 30_000))]);
+      if (late) {
+        const inbound = statsOf(await pair.b.getStats(), 'inbound-rtp').find((s) => s['kind'] === 'video');
+        expect.fail(`${got.length} of ${frames.length} frames within 30 s of the last write; receiver ${JSON.stringify(inbound)}`);
+      }
       expect(got.map((f, i) => Buffer.from(f.data).equals(Buffer.from(frames[i]!)))).toEqual(frames.map(() => true));
       expect(pair.relay.stats.aToB.droppedLoss).toBeGreaterThan(5);
       const [sent, received] = await Promise.all([pair.a.getStats(), pair.b.getStats()]);

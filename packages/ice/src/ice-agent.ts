@@ -265,8 +265,10 @@ export class IceAgent {
    * ICE restart (RFC 8445 §9): new local credentials, the remote ones, candidates and checklist
    * are forgotten, and local candidates are announced again. The selected pair keeps carrying
    * data until checks select a new one. Call `setRemoteParameters` with the peer's new ones.
+   * `replaced`: sockets whose candidates the adapter gathers anew (relays it allocates again): they
+   * are not announced again, and gathering completes at the next {@link endOfLocalCandidates}.
    */
-  restart(parameters?: { usernameFragment: string; password: string }, now = this.now): void {
+  restart(parameters?: { usernameFragment: string; password: string }, now = this.now, replaced: readonly number[] = []): void {
     this.tick(now);
     const next = parameters ?? generateIceParameters();
     validateIceParameters(next);
@@ -286,8 +288,15 @@ export class IceAgent {
       this.consentLost = false;
     }
     for (let i = this.localCandidates.length - 1; i >= 0; i--) {
-      if (this.localCandidates[i]!.type === 'prflx') this.localCandidates.splice(i, 1);
+      const c = this.localCandidates[i]!;
+      if (c.type === 'prflx') this.localCandidates.splice(i, 1);
+      else if (replaced.includes(c.socketId)) {
+        // The adapter gathers a new one (a fresh TURN allocation); the old stays only on the selected pair.
+        this.localCandidates.splice(i, 1);
+        this.baseBySocket.delete(c.socketId);
+      }
     }
+    if (replaced.length !== 0) this.localEndOfCandidates = false;
     this.setGathering('gathering');
     for (const c of this.localCandidates) this.events.push({ type: 'local-candidate', candidate: c });
     this.maybeGatheringComplete();

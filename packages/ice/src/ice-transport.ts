@@ -119,6 +119,10 @@ export class IceTransport implements DatagramTransport {
   private readonly clock: () => number;
   private readonly sockets = new Map<number, dgram.Socket>();
   private readonly relays = new Map<number, Relay>();
+  /** Relays an ICE restart replaced: kept while the selected pair may still use one, then closed. */
+  private readonly retiredRelays = new Map<number, Relay>();
+  /** TURN servers from the configuration, allocated again on an ICE restart. */
+  private turnServers: TurnServer[] = [];
   private nextSocketId = 1;
   private gatherStarted = false;
   private readonly mdnsNames = new Map<string, string>();
@@ -225,6 +229,7 @@ export class IceTransport implements DatagramTransport {
         }
       }
     }
+    this.turnServers = turn;
     this.agent.setStunServers(relayOnly ? [] : stun);
     const hosts = hostAddresses(this.options);
     // With the relay policy no host socket is needed: the TURN clients have their own.
@@ -359,8 +364,32 @@ export class IceTransport implements DatagramTransport {
    */
   restart(credentials?: { usernameFragment: string; password: string }): void {
     if (this.closed) throw new IceError('invalid-state', 'closed');
-    this.agent.restart(credentials, this.clock());
+    // Fresh TURN allocations, as libwebrtc gathers anew on a restart: the old ones may have died
+    // with their server (a restarted TURN server keeps no allocation), and nothing says so until a
+    // refresh fails minutes later. The old relays serve the selected pair until a new one is chosen.
+    const replaced = this.gatherStarted ? [...this.relays.keys()] : [];
+    for (const id of replaced) {
+      this.retiredRelays.set(id, this.relays.get(id)!);
+      this.relays.delete(id);
+    }
+    this.agent.restart(credentials, this.clock(), replaced);
     this.drive();
+    if (replaced.length === 0) return;
+    const hosts = hostAddresses(this.options);
+    void Promise.all(this.turnServers.map((t) => this.allocateRelay(t, hosts))).then(() => {
+      if (this.closed) return;
+      this.agent.endOfLocalCandidates(this.clock());
+      this.drive();
+    });
+  }
+
+  /** Closes the relays a restart replaced once the selected pair no longer uses one of them. */
+  private closeRetiredRelays(selected: CandidatePair): void {
+    for (const [id, relay] of this.retiredRelays) {
+      if (selected.local.socketId === id) continue;
+      this.retiredRelays.delete(id);
+      void relay.client.close().catch(() => undefined);
+    }
   }
 
   /** Sends a datagram on the selected pair; dropped and counted when there is none or consent is lost. */
@@ -383,8 +412,9 @@ export class IceTransport implements DatagramTransport {
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.sockets.values()) s.close();
     this.sockets.clear();
-    for (const r of this.relays.values()) void r.client.close().catch(() => undefined);
+    for (const r of [...this.relays.values(), ...this.retiredRelays.values()]) void r.client.close().catch(() => undefined);
     this.relays.clear();
+    this.retiredRelays.clear();
   }
 
   private receive(data: Uint8Array, socketId: number, source: TransportAddress): void {
@@ -414,7 +444,7 @@ export class IceTransport implements DatagramTransport {
       socket.send(data, to.port, to.address, this.onSent);
       return;
     }
-    const relay = this.relays.get(socketId);
+    const relay = this.relays.get(socketId) ?? this.retiredRelays.get(socketId);
     if (!relay) return;
     if (relay.permitted.has(to.address)) relay.client.send(stunAddress(to), data);
     else this.permit(relay, to, data);
@@ -488,6 +518,7 @@ export class IceTransport implements DatagramTransport {
         } else if (e.type === 'connection-state') for (const cb of [...this.stateCbs]) cb(e.state);
         else if (e.type === 'selected-pair') {
           this.bindRelayChannel(e.pair);
+          if (this.retiredRelays.size !== 0) this.closeRetiredRelays(e.pair);
           for (const cb of [...this.pairCbs]) cb(e.pair);
         }
       } catch {

@@ -122,6 +122,28 @@ describe('ICE restart (RFC 8445 §9)', () => {
   });
 });
 
+describe('ICE restart with relays gathered anew', () => {
+  it('does not announce a replaced relay again, and completes gathering only after the new one', () => {
+    const { net, a } = connectedPair();
+    const relay = a.agent.addRelayCandidate(77, { address: '198.51.100.7', port: 40000 }, { address: '203.0.113.1', port: 5000 }, '198.51.100.7', net.now);
+    a.agent.endOfLocalCandidates(net.now);
+    net.run(net.now + 1);
+    const eventsBefore = a.events.length;
+    a.agent.restart(undefined, net.now, [relay.socketId]);
+    net.run(net.now + 1);
+    const announced = () => a.events.slice(eventsBefore).flatMap((e) => (e.event.type === 'local-candidate' ? [e.event.candidate] : []));
+    expect(announced().some((c) => c.type === 'host')).toBe(true);
+    expect(announced().some((c) => c.socketId === relay.socketId)).toBe(false);
+    expect(a.agent.gatheringState).toBe('gathering');
+    // The adapter's new allocation arrives, then it says no more will.
+    const fresh = a.agent.addRelayCandidate(78, { address: '198.51.100.7', port: 40002 }, { address: '203.0.113.1', port: 5000 }, '198.51.100.7', net.now);
+    a.agent.endOfLocalCandidates(net.now);
+    net.run(net.now + 1);
+    expect(announced().map((c) => c.socketId)).toContain(fresh.socketId);
+    expect(a.agent.gatheringState).toBe('complete');
+  });
+});
+
 describe('ICE-lite (RFC 8445 §2.5)', () => {
   it('a lite agent only answers; the full agent becomes controlling and nominates', () => {
     const { net, a, b } = connectedPair(new SimNetwork(), { controlling: false }, { lite: true, controlling: true });

@@ -33,6 +33,14 @@ export const limitations: readonly Limitation[] = [
     reason:
       'werift 0.25.2 drops the unordered bit on a partially reliable channel it opens (DCEP channel type 0x01, not 0x81), so it arrives ordered',
   },
+  {
+    peer: 'wrtc',
+    scenario: 'media-h264',
+    // Offering, its agent finds no H.264 to prefer; answering, libwebrtc rejects an H.264-only offer.
+    symptom:
+      /^wrtc: (no H\.264 \(packetization-mode=1, profile-level-id=42e01f\) in RTCRtpReceiver\.getCapabilities|Failed to set remote offer sdp: Failed to set remote video description send parameters)/,
+    reason: '@roamhq/wrtc 0.10.0 is built without H.264: none in its RTCRtpReceiver.getCapabilities(\'video\'), and it rejects an offer with H.264 alone',
+  },
 ];
 
 /** Whether `l` is about this cell: `subject` has `role`, `peer` the other one. */

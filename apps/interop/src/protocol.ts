@@ -76,9 +76,12 @@ export interface MediaInit {
   /** Send Opus audio. */
   audio: boolean;
   /** Send video in this codec, or none. */
-  video: 'VP8' | null;
-  /** The run's media for peers that send from files (ours, Pion, aiortc, werift): VP8 in IVF, Opus in Ogg. */
-  files: { ivf: string; ogg: string };
+  video: 'VP8' | 'H264' | null;
+  /**
+   * The run's media for peers that send from files (ours, Pion, aiortc, werift): VP8 in IVF, Opus in
+   * Ogg, H.264 (constrained baseline, Annex B, an access unit delimiter before each access unit).
+   */
+  files: { ivf: string; ogg: string; h264: string };
   /** A directory (this cell's) where a peer that keeps what it received writes it (ours: IVF and Ogg). */
   record: string;
 }

@@ -380,35 +380,44 @@ function checkReceived(who: string, report: MediaReport, kind: 'audio' | 'video'
   return note;
 }
 
+/** Media both ways: each side sends `video` (and Opus when `audio`), and each must get enough of it, decoded where it can be. */
+async function runMedia(offerer: PeerDriver, answerer: PeerDriver, env: ScenarioEnv, video: 'VP8' | 'H264', audio: boolean): Promise<string> {
+  const { files, record } = await env.media();
+  for (const peer of [offerer, answerer]) await peer.request('addMedia', { audio, video, files, record });
+  await connect(offerer, answerer, [{ label: 'control', ordered: true }]);
+  const stats = (peer: PeerDriver, finish = false) => peer.request('mediaStats', { finish }) as Promise<MediaReport>;
+  const done = (r: MediaReport) => frames(counted(r, 'video')) >= enough.video && (!audio || frames(counted(r, 'audio')) >= enough.audio);
+  // Media flows from the moment ICE and DTLS are up: wait until both sides have enough.
+  let reports: MediaReport[] = [];
+  for (let waited = 0; waited < 30_000; waited += 500) {
+    reports = await Promise.all([stats(offerer), stats(answerer)]);
+    if (reports.every(done)) break;
+    await sleep(500);
+  }
+  const [atOfferer, atAnswerer] = await Promise.all([stats(offerer, true), stats(answerer, true)]);
+  const notes = [];
+  for (const [who, report] of [
+    [`${offerer.name} (offerer)`, atOfferer!],
+    [`${answerer.name} (answerer)`, atAnswerer!],
+  ] as const) {
+    const got = checkReceived(who, report, 'video', `video/${video}`);
+    notes.push(`${who.split(' ')[0]} got ${video} ${got}${audio ? `, Opus ${checkReceived(who, report, 'audio', 'audio/opus')}` : ''}`);
+  }
+  return notes.join('; ');
+}
+
 export const mediaOpusVp8: Scenario = {
   name: 'media-opus-vp8',
   description:
     "Opus audio and VP8 video both ways, each peer's own source; each side decodes what it gets (Chromium and wrtc: their decoders, aiortc: its decoder, ours: IVF/Ogg decoded by ffmpeg, Pion and werift: frames counted)",
-  async run(offerer, answerer, env) {
-    const { files, record } = await env.media();
-    for (const peer of [offerer, answerer]) await peer.request('addMedia', { audio: true, video: 'VP8', files, record });
-    await connect(offerer, answerer, [{ label: 'control', ordered: true }]);
-    const stats = (peer: PeerDriver, finish = false) => peer.request('mediaStats', { finish }) as Promise<MediaReport>;
-    const done = (r: MediaReport) => frames(counted(r, 'video')) >= enough.video && frames(counted(r, 'audio')) >= enough.audio;
-    // Media flows from the moment ICE and DTLS are up: wait until both sides have enough.
-    let reports: MediaReport[] = [];
-    for (let waited = 0; waited < 30_000; waited += 500) {
-      reports = await Promise.all([stats(offerer), stats(answerer)]);
-      if (reports.every(done)) break;
-      await sleep(500);
-    }
-    const [atOfferer, atAnswerer] = await Promise.all([stats(offerer, true), stats(answerer, true)]);
-    const notes = [];
-    for (const [who, report] of [
-      [`${offerer.name} (offerer)`, atOfferer!],
-      [`${answerer.name} (answerer)`, atAnswerer!],
-    ] as const) {
-      const video = checkReceived(who, report, 'video', 'video/VP8');
-      const audio = checkReceived(who, report, 'audio', 'audio/opus');
-      notes.push(`${who.split(' ')[0]} got VP8 ${video}, Opus ${audio}`);
-    }
-    return notes.join('; ');
-  },
+  run: (offerer, answerer, env) => runMedia(offerer, answerer, env, 'VP8', true),
+};
+
+export const mediaH264: Scenario = {
+  name: 'media-h264',
+  description:
+    'H.264 video both ways (packetization-mode 1, constrained baseline 42e01f, set by setCodecPreferences), each peer its own source (ours: libx264 Annex B access units); Chromium counts decoded frames, ours writes an Annex B .h264 that ffmpeg must decode',
+  run: (offerer, answerer, env) => runMedia(offerer, answerer, env, 'H264', false),
 };
 
 /** Every scenario, in the matrix's column order. */
@@ -423,4 +432,5 @@ export const scenarios: readonly Scenario[] = [
   iceRestart,
   iceMdns,
   mediaOpusVp8,
+  mediaH264,
 ];

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ContainerError, opusPacketSamples, readIvf, readOggOpus, writeIvf, writeOggOpus } from '../src/media/containers.js';
+import { ContainerError, opusPacketSamples, readH264AccessUnits, readIvf, readOggOpus, writeIvf, writeOggOpus } from '../src/media/containers.js';
 import { decodeCheck, ffmpegMissing, makeMediaFiles, mediaSeconds } from '../src/media/ffmpeg.js';
 
 const missing = ffmpegMissing();
@@ -12,7 +12,7 @@ const ci = process.env.CI === 'true';
 const dir = mkdtempSync(join(tmpdir(), 'x-interop-containers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(missing && !ci)(`IVF and Ogg Opus with ffmpeg${missing ? ` (${missing})` : ''}`, () => {
+describe.skipIf(missing && !ci)(`IVF, Ogg Opus and H.264 with ffmpeg${missing ? ` (${missing})` : ''}`, () => {
   const files = makeMediaFiles(dir);
 
   it('reads every VP8 frame of an IVF ffmpeg wrote, and writes one ffmpeg decodes frame for frame', () => {
@@ -35,6 +35,21 @@ describe.skipIf(missing && !ci)(`IVF and Ogg Opus with ffmpeg${missing ? ` (${mi
     expect(decodeCheck(out)).toEqual({ codec: 'opus', frames: packets.length, errors: '' });
     expect(readOggOpus(readFileSync(out))).toEqual(packets);
   });
+
+  it('splits the H.264 ffmpeg wrote into access units, an IDR every 15, which ffmpeg decodes frame for frame', () => {
+    const stream = readFileSync(files.h264);
+    const units = readH264AccessUnits(stream);
+    expect(units).toHaveLength(30 * mediaSeconds);
+    expect(units.filter((u) => u.keyframe).length).toBe(2 * mediaSeconds);
+    expect(units[0]!.keyframe && units[15]!.keyframe && !units[1]!.keyframe).toBe(true);
+    expect(Buffer.concat(units.map((u) => u.data))).toEqual(stream);
+    // Constrained baseline: the SPS (after the AUD) has profile_idc 66 and constraint_set1.
+    const sps = units[0]!.data.subarray(units[0]!.data.indexOf(0x67));
+    expect([sps[1], sps[2]! & 0x40]).toEqual([66, 0x40]);
+    const out = join(dir, 'copy.h264');
+    writeFileSync(out, Buffer.concat(units.slice(15).map((u) => u.data)));
+    expect(decodeCheck(out)).toEqual({ codec: 'h264', frames: 30 * mediaSeconds - 15, errors: '' });
+  });
 });
 
 describe('bad container input', () => {
@@ -46,5 +61,7 @@ describe('bad container input', () => {
     const ogg = writeOggOpus([new Uint8Array([0xfc, 1, 2, 3])]);
     expect(() => readOggOpus(ogg.subarray(0, ogg.length - 2))).toThrow(ContainerError);
     expect(() => readOggOpus(ogg.subarray(47))).toThrow(ContainerError); // OpusTags first: no OpusHead
+    expect(() => readH264AccessUnits(new Uint8Array([1, 2, 3, 4, 5]))).toThrow(ContainerError);
+    expect(() => readH264AccessUnits(new Uint8Array([0, 0, 0, 1, 0x67, 0x42, 0, 0, 1, 0x68]))).toThrow(ContainerError); // no AUD
   });
 });

@@ -105,5 +105,12 @@ describe('peer limitations', () => {
     expect(limitationOf('ours', 'wrtc', 'dc-partial', 'answerer', unordered)).toBeUndefined();
     expect(limitationFor('werift', 'ours', 'dc-partial', 'offerer')?.peer).toBe('werift');
     expect(limitationFor('ours', 'chromium', 'ice-restart', 'offerer')).toBeUndefined();
+    // wrtc without H.264: offering it finds none to prefer; answering, libwebrtc rejects the offer.
+    const noH264 = "wrtc: no H.264 (packetization-mode=1, profile-level-id=42e01f) in RTCRtpReceiver.getCapabilities('video')";
+    const rejected = "wrtc: Failed to set remote offer sdp: Failed to set remote video description send parameters for m-section with mid='0'.";
+    expect(limitationOf('ours', 'wrtc', 'media-h264', 'answerer', noH264)?.peer).toBe('wrtc');
+    expect(limitationOf('chromium', 'wrtc', 'media-h264', 'offerer', rejected)?.peer).toBe('wrtc');
+    expect(limitationOf('ours', 'wrtc', 'media-h264', 'offerer', 'ours (offerer) video: codec ?: 0 packets, 0 frames, under 45')).toBeUndefined();
+    expect(limitationOf('ours', 'wrtc', 'media-opus-vp8', 'offerer', rejected)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 // Ours (@x/peerconnection) against every peer, both roles, on the data-channel scenarios that run
-// fast, relay through coturn, ICE restart, Opus + VP8 media both ways, Chromium's mDNS candidates,
+// fast, relay through coturn, ICE restart, Opus + VP8 and H.264 media both ways, Chromium's mDNS candidates,
 // plus 16 MiB with wrtc, so CI guards what `pnpm interop` measured (the whole matrix: `pnpm interop`,
 // about 7 minutes). A cell a peer itself cannot do
 // (limitations.ts) must come out `n/a` with that peer's limitation, not pass and not fail. A peer not
@@ -21,6 +21,7 @@ import {
   iceMdns,
   iceRelay,
   iceRestart,
+  mediaH264,
   mediaOpusVp8,
   partiallyReliable,
   reliableOrderedEcho,
@@ -39,7 +40,7 @@ const mediaToolsMissing = ffmpegMissing();
 
 const roles: Role[] = ['offerer', 'answerer'];
 /** With every peer, both roles. */
-const scenarios: Scenario[] = [reliableOrderedEcho, unordered, partiallyReliable, closeOne, iceRelay, iceRestart, mediaOpusVp8, iceMdns];
+const scenarios: Scenario[] = [reliableOrderedEcho, unordered, partiallyReliable, closeOne, iceRelay, iceRestart, mediaOpusVp8, mediaH264, iceMdns];
 /** The mDNS cells need the run's own network namespace (root), where the routed veth goes. */
 const namespaceMissing = process.getuid?.() === 0 && process.env.INTEROP_NETNS !== '0' ? null : 'needs root for its network namespace';
 /** 16 MiB (3–7 s a cell) with libwebrtc in node only (Chromium's takes twice as long), to keep the whole suite under 3 minutes. */
@@ -61,7 +62,7 @@ for (const peer of others) {
         missing.get('ours') ??
         missing.get(peer.name) ??
         (scenario === iceRelay ? turnMissing : null) ??
-        (scenario === mediaOpusVp8 ? mediaToolsMissing : null) ??
+        (scenario === mediaOpusVp8 || scenario === mediaH264 ? mediaToolsMissing : null) ??
         (scenario === iceMdns ? namespaceMissing : null);
       for (const role of roles) {
         const limited = limitationFor(ours.name, peer.name, scenario.name, role);

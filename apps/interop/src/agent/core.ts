@@ -20,13 +20,15 @@ export interface PeerSettings {
 /** A host's media: its sources for `addMedia`, and what it counts on remote tracks. */
 export interface MediaHost {
   /** The local tracks (already producing) for what `addMedia` asks, and the stream they go in. */
-  createTracks(init: { audio: boolean; video: string | null; files: { ivf: string; ogg: string }; record: string }): Promise<{ tracks: any[]; stream?: any }>;
+  createTracks(init: { audio: boolean; video: string | null; files: { ivf: string; ogg: string; h264: string }; record: string }): Promise<{ tracks: any[]; stream?: any }>;
   /** A remote track arrived (the `track` event). */
   receive(track: any, receiver: any): void;
   /** What arrived so far (`finish`: also write what was kept to files); `pc` for getStats. */
   report(pc: any, finish: boolean): Promise<object>;
   /** Stops the sources. */
   stop(): void;
+  /** The codecs for `setCodecPreferences` that ask for H.264 (42e01f, packetization-mode 1), where the stack's receiver has no static `getCapabilities`. */
+  h264Codecs?(): any[];
 }
 
 export interface AgentHost {
@@ -256,15 +258,33 @@ export function createAgent(host: AgentHost): (request: any) => void {
   };
 
   /** Tracks from `addMedia` not yet added: before the offer is made, or once the remote offer is set (reusing its transceivers). */
-  let pendingMedia: { tracks: any[]; stream?: any } | undefined;
+  let pendingMedia: { tracks: any[]; stream?: any; video: string | null } | undefined;
   const addPendingMedia = () => {
     if (!pendingMedia) return;
-    const { tracks, stream } = pendingMedia;
+    const { tracks, stream, video } = pendingMedia;
     pendingMedia = undefined;
     for (const track of tracks) {
-      if (stream) peer().addTrack(track, stream);
-      else peer().addTrack(track);
+      const sender = stream ? peer().addTrack(track, stream) : peer().addTrack(track);
+      if (track.kind === 'video' && video === 'H264') preferH264(sender);
     }
+  };
+  /**
+   * Holds the sender's transceiver to H.264 packetization-mode 1, constrained baseline (42e01f), as
+   * browsers negotiate it, with its RTX; a stack without that codec throws here (its limitation).
+   */
+  const preferH264 = (sender: any) => {
+    const transceiver = peer().getTransceivers().find((t: any) => t.sender === sender);
+    const own = host.media?.h264Codecs?.();
+    if (own) return transceiver.setCodecPreferences(own);
+    const capabilities = transceiver?.receiver.constructor.getCapabilities?.('video');
+    if (!transceiver?.setCodecPreferences || !capabilities) throw new Error('no setCodecPreferences / getCapabilities to ask for H.264');
+    const fmtp = (c: any) => String(c.sdpFmtpLine ?? '').toLowerCase();
+    const h264 = capabilities.codecs.filter(
+      (c: any) => c.mimeType.toLowerCase() === 'video/h264' && fmtp(c).includes('packetization-mode=1') && fmtp(c).includes('profile-level-id=42e01f'),
+    );
+    if (h264.length === 0) throw new Error('no H.264 (packetization-mode=1, profile-level-id=42e01f) in RTCRtpReceiver.getCapabilities(\'video\')');
+    const rtx = capabilities.codecs.filter((c: any) => c.mimeType.toLowerCase() === 'video/rtx');
+    transceiver.setCodecPreferences([...h264, ...rtx]);
   };
 
   const handle = async (r: any): Promise<unknown> => {
@@ -340,7 +360,7 @@ export function createAgent(host: AgentHost): (request: any) => void {
         return remoteCandidates(peer());
       case 'addMedia':
         if (!host.media) throw new Error('this agent sends no media');
-        pendingMedia = await host.media.createTracks({ audio: r.audio, video: r.video, files: r.files, record: r.record });
+        pendingMedia = { ...(await host.media.createTracks({ audio: r.audio, video: r.video, files: r.files, record: r.record })), video: r.video };
         return {};
       case 'mediaStats':
         if (!host.media) throw new Error('this agent has no media');

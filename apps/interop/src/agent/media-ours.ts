@@ -3,7 +3,7 @@
 // keyframe, as a decoder would start) and write them to IVF / Ogg for ffmpeg to decode.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readIvf, readOggOpus, writeIvf, writeOggOpus } from '../media/containers.js';
+import { readH264AccessUnits, readIvf, readOggOpus, writeIvf, writeOggOpus } from '../media/containers.js';
 import type { MediaHost } from './core.js';
 import { pace, type Pacer } from './media-pacer.js';
 
@@ -32,7 +32,23 @@ export function oursMedia(pc: { MediaStreamTrack: new (kind: 'audio' | 'video') 
         pacers.push(pace(20, (i) => track.writeFrame(packets[i % packets.length], { timestamp: i * 20_000 }), (e) => log(`audio: ${String(e)}`)));
         tracks.push(track);
       }
-      if (init.video) {
+      if (init.video === 'H264') {
+        // Annex B access units as they are (SPS and PPS before each IDR); the packetizer drops the AUDs.
+        const units = readH264AccessUnits(readFileSync(init.files.h264));
+        const track = new pc.MediaStreamTrack('video');
+        const frameUs = 1_000_000 / 30;
+        pacers.push(
+          pace(
+            1000 / 30,
+            (i) => {
+              const unit = units[i % units.length]!;
+              track.writeFrame(unit.data, { timestamp: Math.round(i * frameUs), keyframe: unit.keyframe });
+            },
+            (e) => log(`video: ${String(e)}`),
+          ),
+        );
+        tracks.push(track);
+      } else if (init.video) {
         const { frames } = readIvf(readFileSync(init.files.ivf));
         const track = new pc.MediaStreamTrack('video');
         const frameUs = 1_000_000 / 30;
@@ -67,9 +83,12 @@ export function oursMedia(pc: { MediaStreamTrack: new (kind: 'audio' | 'video') 
         received: received.map((r, i) => {
           let file: string | undefined;
           if (finish && r.kept.length) {
-            const vp8 = r.kind === 'video' && r.codec?.toLowerCase() === 'video/vp8';
-            file = join(record, `ours-received-${i}-${r.kind}.${r.kind === 'audio' ? 'ogg' : vp8 ? 'ivf' : 'bin'}`);
-            writeFileSync(file, r.kind === 'audio' ? writeOggOpus(r.kept) : writeIvf(r.kept));
+            const codec = r.codec?.toLowerCase();
+            const h264 = r.kind === 'video' && codec === 'video/h264';
+            const vp8 = r.kind === 'video' && codec === 'video/vp8';
+            file = join(record, `ours-received-${i}-${r.kind}.${r.kind === 'audio' ? 'ogg' : vp8 ? 'ivf' : h264 ? 'h264' : 'bin'}`);
+            // H.264 frames come out of the depacketizer as Annex B access units: the file is their concatenation.
+            writeFileSync(file, r.kind === 'audio' ? writeOggOpus(r.kept) : h264 ? Buffer.concat(r.kept) : writeIvf(r.kept));
           }
           return { kind: r.kind, codec: r.codec, packets: r.packets, frames: r.frames, decoded: null, ...(file ? { file } : {}) };
         }),

@@ -1,4 +1,4 @@
-// werift has no encoder: it sends RTP packets. Debian's ffmpeg packetizes the run's VP8 and Opus
+// werift has no encoder: it sends RTP packets. Debian's ffmpeg packetizes the run's VP8, H.264 and Opus
 // files (its own RTP muxer, independent of ours) to a UDP socket on 127.0.0.1, in real time and
 // looping; each packet goes to `track.writeRtp`, which gives it werift's SSRC and payload type.
 // On remote tracks werift has no depacketizer or decoder either: frames are counted from RTP.
@@ -14,7 +14,7 @@ export function weriftMedia(werift: any, log: (text: string) => void): MediaHost
   const sockets: Socket[] = [];
   const received: Array<{ kind: 'audio' | 'video'; track: any; counter: RtpFrameCounter }> = [];
 
-  const feed = async (track: any, file: string): Promise<void> => {
+  const feed = async (track: any, file: string, input: string[] = []): Promise<void> => {
     const socket = createSocket('udp4');
     sockets.push(socket);
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
@@ -28,7 +28,7 @@ export function weriftMedia(werift: any, log: (text: string) => void): MediaHost
     const { port } = socket.address();
     const child = spawn(
       'ffmpeg',
-      ['-hide_banner', '-v', 'error', '-re', '-stream_loop', '-1', '-i', file, '-c', 'copy', '-f', 'rtp', '-payload_type', '96', `rtp://127.0.0.1:${port}?pkt_size=1200`],
+      ['-hide_banner', '-v', 'error', '-re', '-stream_loop', '-1', ...input, '-i', file, '-c', 'copy', '-f', 'rtp', '-payload_type', '96', `rtp://127.0.0.1:${port}?pkt_size=1200`],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     child.stderr!.on('data', (d: Buffer) => log(`ffmpeg: ${d.toString().trim()}`));
@@ -44,7 +44,12 @@ export function weriftMedia(werift: any, log: (text: string) => void): MediaHost
         await feed(track, init.files.ogg);
         tracks.push(track);
       }
-      if (init.video) {
+      if (init.video === 'H264') {
+        // Raw Annex B has no timestamps: read at 30 fps; ffmpeg's RTP muxer sends packetization-mode 1.
+        const track = new werift.MediaStreamTrack({ kind: 'video' });
+        await feed(track, init.files.h264, ['-f', 'h264', '-framerate', '30']);
+        tracks.push(track);
+      } else if (init.video) {
         const track = new werift.MediaStreamTrack({ kind: 'video' });
         await feed(track, init.files.ivf);
         tracks.push(track);
@@ -67,6 +72,7 @@ export function weriftMedia(werift: any, log: (text: string) => void): MediaHost
         })),
       };
     },
+    h264Codecs: () => [werift.useH264()],
     stop() {
       for (const c of children.splice(0)) c.kill('SIGKILL');
       for (const s of sockets.splice(0)) s.close();

@@ -31,7 +31,12 @@ async function loadStack(name: string): Promise<{ make: Make; dispose: () => Pro
       // werift's default STUN server is Google's even with no iceServers: give it one on loopback.
       const { startBindingServer } = await import('@x/stun');
       const stun = await startBindingServer({ address: '127.0.0.1' });
-      const werift = (await import('werift')) as unknown as { RTCPeerConnection: new (c: object) => any };
+      const werift = (await import('werift')) as unknown as {
+        RTCPeerConnection: new (c: object) => any;
+        defaultCodecs: () => { audio?: any[]; video?: any[] };
+        useVP8: () => any;
+        useH264: () => any;
+      };
       const { RTCPeerConnection } = werift;
       const config = {
         iceServers: [{ urls: `stun:127.0.0.1:${stun.address.port}` }],
@@ -40,6 +45,8 @@ async function loadStack(name: string): Promise<{ make: Make; dispose: () => Pro
         iceUseTcp: false,
         iceStunGatherTimeout: 1,
         bundlePolicy: 'max-bundle',
+        // werift offers VP8 alone by default; H.264 (42e01f, packetization-mode 1) is opt-in, after VP8.
+        codecs: { ...werift.defaultCodecs(), video: [werift.useVP8(), werift.useH264()] },
       };
       return {
         make: (s) =>

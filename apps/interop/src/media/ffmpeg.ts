@@ -10,6 +10,8 @@ export interface MediaFiles {
   ivf: string;
   /** Opus, 48 kHz stereo, 20 ms a packet, one packet an Ogg page (so Pion's oggreader reads packets). */
   ogg: string;
+  /** H.264 constrained baseline (libx264), 320×240, 30 fps, an IDR every 15 frames, Annex B with an AUD before each access unit. */
+  h264: string;
 }
 
 /** Seconds of media in each file; senders loop it. */
@@ -29,7 +31,7 @@ function ffmpeg(args: string[]): void {
 
 /** Makes the run's VP8 and Opus files in `dir` (or finds them made). */
 export function makeMediaFiles(dir: string): MediaFiles {
-  const files = { ivf: join(dir, 'testsrc.ivf'), ogg: join(dir, 'sine.ogg') };
+  const files = { ivf: join(dir, 'testsrc.ivf'), ogg: join(dir, 'sine.ogg'), h264: join(dir, 'testsrc.h264') };
   if (!existsSync(files.ivf)) {
     ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=320x240:rate=30:duration=${mediaSeconds}`, '-c:v', 'libvpx', '-g', '15', '-b:v', '300k', '-deadline', 'realtime', '-cpu-used', '8', `${files.ivf}.tmp.ivf`]);
     spawnSync('mv', [`${files.ivf}.tmp.ivf`, files.ivf]);
@@ -37,6 +39,15 @@ export function makeMediaFiles(dir: string): MediaFiles {
   if (!existsSync(files.ogg)) {
     ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${mediaSeconds}`, '-ac', '2', '-c:a', 'libopus', '-b:a', '48k', '-frame_duration', '20', '-page_duration', '20000', `${files.ogg}.tmp.ogg`]);
     spawnSync('mv', [`${files.ogg}.tmp.ogg`, files.ogg]);
+  }
+  if (!existsSync(files.h264)) {
+    // Constrained baseline (no B-frames, CAVLC), as browsers negotiate it (profile-level-id 42e01f).
+    ffmpeg([
+      '-f', 'lavfi', '-i', `testsrc=size=320x240:rate=30:duration=${mediaSeconds}`,
+      '-c:v', 'libx264', '-profile:v', 'baseline', '-level', '3.1', '-pix_fmt', 'yuv420p', '-g', '15', '-bf', '0',
+      '-tune', 'zerolatency', '-preset', 'veryfast', '-b:v', '300k', '-bsf:v', 'h264_metadata=aud=insert', '-f', 'h264', `${files.h264}.tmp`,
+    ]);
+    spawnSync('mv', [`${files.h264}.tmp`, files.h264]);
   }
   return files;
 }

@@ -11,7 +11,7 @@ import aioice.ice
 # aioice gathers on non-loopback addresses only; keep it on loopback (DESIGN.md).
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
 
-from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription  # noqa: E402
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSender, RTCSessionDescription  # noqa: E402
 from aiortc.contrib.media import MediaPlayer  # noqa: E402
 from aiortc.mediastreams import MediaStreamError  # noqa: E402
 from aiortc.sdp import candidate_from_sdp  # noqa: E402
@@ -124,7 +124,9 @@ class Agent:
             player = MediaPlayer(r["files"]["ogg"], loop=True)
             self.players.append(player)
             self.pending.append(player.audio)
+        self.video_codec = r.get("video")
         if r.get("video"):
+            # Decoded frames: aiortc encodes them in the negotiated codec (H.264: libx264 through PyAV).
             player = MediaPlayer(r["files"]["ivf"], loop=True)
             self.players.append(player)
             self.pending.append(player.video)
@@ -133,8 +135,25 @@ class Agent:
         # Before the offer, or once the remote offer is set (addTrack then takes its transceivers).
         pc = self.peer()
         for track in self.pending:
-            pc.addTrack(track)
+            sender = pc.addTrack(track)
+            if track.kind == "video" and getattr(self, "video_codec", None) == "H264":
+                self.prefer_h264(next(t for t in pc.getTransceivers() if t.sender is sender))
         self.pending = []
+
+    @staticmethod
+    def prefer_h264(transceiver):
+        # H.264 packetization-mode 1, constrained baseline (42e01f), as browsers negotiate it, with its RTX.
+        codecs = RTCRtpSender.getCapabilities("video").codecs
+        h264 = [
+            c
+            for c in codecs
+            if c.mimeType.lower() == "video/h264"
+            and c.parameters.get("packetization-mode") == "1"
+            and c.parameters.get("profile-level-id") == "42e01f"
+        ]
+        if not h264:
+            raise Exception("no H.264 (packetization-mode=1, profile-level-id=42e01f) in RTCRtpSender.getCapabilities('video')")
+        transceiver.setCodecPreferences(h264 + [c for c in codecs if c.mimeType.lower() == "video/rtx"])
 
     def on_track(self, track):
         entry = {"kind": track.kind, "track": track, "decoded": 0}

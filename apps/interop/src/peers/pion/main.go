@@ -263,7 +263,7 @@ func handle(r request) (interface{}, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := addPendingMedia(p); err != nil {
+		if err := addPendingMedia(p, true); err != nil {
 			return nil, err
 		}
 		offer, err := p.CreateOffer(nil)
@@ -289,7 +289,7 @@ func handle(r request) (interface{}, error) {
 		if err := p.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: r.SDP}); err != nil {
 			return nil, err
 		}
-		if err := addPendingMedia(p); err != nil {
+		if err := addPendingMedia(p, false); err != nil {
 			return nil, err
 		}
 		answer, err := p.CreateAnswer(nil)

@@ -1,7 +1,6 @@
 // Ours (@x/peerconnection) against every peer, both roles, on the data-channel scenarios that run
 // fast, relay through coturn, ICE restart, Opus + VP8 and H.264 media both ways, Chromium's mDNS candidates,
-// plus 16 MiB with wrtc, so CI guards what `pnpm interop` measured (the whole matrix: `pnpm interop`,
-// about 7 minutes). A cell a peer itself cannot do
+// trickle ICE and a 16 MiB transfer: every cell of ours in `pnpm interop`'s matrix, so CI checks them all. A cell a peer itself cannot do
 // (limitations.ts) must come out `n/a` with that peer's limitation, not pass and not fail. A peer not
 // installed skips its cells locally and fails them under CI=true, where .ci/run installed every peer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +25,7 @@ import {
   partiallyReliable,
   reliableOrderedEcho,
   transfer16MiB,
+  trickle,
   unordered,
   type Scenario,
 } from '../src/scenarios.js';
@@ -43,8 +43,8 @@ const roles: Role[] = ['offerer', 'answerer'];
 const scenarios: Scenario[] = [reliableOrderedEcho, unordered, partiallyReliable, closeOne, iceRelay, iceRestart, mediaOpusVp8, mediaH264, iceMdns];
 /** The mDNS cells need the run's own network namespace (root), where the routed veth goes. */
 const namespaceMissing = process.getuid?.() === 0 && process.env.INTEROP_NETNS !== '0' ? null : 'needs root for its network namespace';
-/** 16 MiB (3–7 s a cell) with libwebrtc in node only (Chromium's takes twice as long), to keep the whole suite under 3 minutes. */
-const bulkWith = new Set([wrtc.name]);
+/** The whole matrix of `pnpm interop`: trickle ICE and the 16 MiB transfer too, with every peer. */
+const heavier: Scenario[] = [trickle, transfer16MiB];
 
 let run: Run;
 beforeAll(async () => {
@@ -56,7 +56,7 @@ afterAll(() => run?.close());
 
 for (const peer of others) {
   describe(`ours ↔ ${peer.name}`, () => {
-    for (const scenario of bulkWith.has(peer.name) ? [...scenarios, transfer16MiB] : scenarios) {
+    for (const scenario of [...scenarios, ...heavier]) {
       if (scenario.appliesTo && !scenario.appliesTo(ours.name, peer.name)) continue;
       const why =
         missing.get('ours') ??

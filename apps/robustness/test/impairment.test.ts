@@ -99,18 +99,23 @@ describe('VP8 through the impairment relay on loopback', () => {
           if (got.length === frames.length) resolve();
         };
       });
-      // At the camera's pace, so NACKs and retransmissions happen while later frames flow.
-      for (let i = 0; i < frames.length; i++) {
-        video.writeFrame(frames[i]!, { timestamp: i * 33_333, keyframe: isVp8Keyframe(frames[i]!) });
+      // At the camera's pace, so NACKs and retransmissions happen while later frames flow. The
+      // stream goes on after the frames checked, as a camera's does: a lost last packet is only
+      // seen missing when a later one arrives (tail loss), and NACK cannot ask for what it cannot see.
+      const trailer = frames.slice(0, 10);
+      const stream = [...frames, ...trailer];
+      for (let i = 0; i < stream.length; i++) {
+        video.writeFrame(stream[i]!, { timestamp: i * 33_333, keyframe: isVp8Keyframe(stream[i]!) });
         await new Promise((resolve) => setTimeout(resolve, 33));
       }
       // Not a hang when a frame never comes: say which ones did not.
       const late = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 30_000))]);
       if (late) {
         const inbound = statsOf(await pair.b.getStats(), 'inbound-rtp').find((s) => s['kind'] === 'video');
-        expect.fail(`${got.length} of ${frames.length} frames within 30 s of the last write; receiver ${JSON.stringify(inbound)}`);
+        const missing = frames.flatMap((f, i) => (got.some((g) => Buffer.from(g.data).equals(Buffer.from(f))) ? [] : [i]));
+        expect.fail(`${got.length} of ${frames.length} frames within 30 s of the last write, missing ${missing.join(',')}; receiver ${JSON.stringify(inbound)}`);
       }
-      expect(got.map((f, i) => Buffer.from(f.data).equals(Buffer.from(frames[i]!)))).toEqual(frames.map(() => true));
+      expect(got.slice(0, frames.length).map((f, i) => Buffer.from(f.data).equals(Buffer.from(frames[i]!)))).toEqual(frames.map(() => true));
       expect(pair.relay.stats.aToB.droppedLoss).toBeGreaterThan(5);
       const [sent, received] = await Promise.all([pair.a.getStats(), pair.b.getStats()]);
       const inbound = statsOf(received, 'inbound-rtp').find((s) => s['kind'] === 'video')!;
@@ -118,7 +123,7 @@ describe('VP8 through the impairment relay on loopback', () => {
       expect(inbound['nackCount']).toBeGreaterThan(0);
       expect(outbound['nackCount']).toBeGreaterThan(0);
       expect(outbound['retransmittedPacketsSent']).toBeGreaterThan(0);
-      expect(inbound['framesReceived']).toBe(frames.length);
+      expect(inbound['framesReceived']).toBeGreaterThanOrEqual(frames.length);
       console.log(`VP8: ${frames.length} frames, relay dropped ${pair.relay.stats.aToB.droppedLoss} of ${pair.relay.stats.aToB.received}; NACKs sent ${String(inbound['nackCount'])}, retransmitted ${String(outbound['retransmittedPacketsSent'])}`);
     } finally {
       await pair.close();

@@ -6,27 +6,16 @@
  * SSRC Chromium reports for it (demultiplexed by mid + rtp-stream-id, no a=ssrc in its SDP).
  * Skipped where Chromium, playwright-core, unshare or the build is missing, except under CI=true.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { parse } from '@x/sdp';
 import { describe, expect, it } from 'vitest';
 import { MediaStreamTrack } from '../src/index.js';
 import { noNetwork } from './helpers.js';
+import { built, hasUnshare, resolvable, runIsolatedPeer } from './isolated-peer.js';
 
 const CI = process.env['CI'] === 'true';
-const require = createRequire(import.meta.url);
-const hasPlaywright = ((): boolean => {
-  try {
-    require.resolve('playwright-core');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPlaywright = resolvable('playwright-core');
 const hasChromium = existsSync('/usr/bin/chromium');
-const hasUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
-const built = existsSync(new URL('../dist/index.js', import.meta.url));
 const ready = hasPlaywright && hasChromium && hasUnshare && built;
 if (CI && !ready) throw new Error('CI needs Chromium, playwright-core, unshare -n (root) and a built dist/ for the Chromium test');
 
@@ -43,24 +32,7 @@ interface Outcome {
 }
 
 function runPeer(): Promise<Outcome> {
-  const script = new URL('./peers/chromium-simulcast.mjs', import.meta.url).pathname;
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['-n', 'sh', '-c', `ip link set lo up; exec "${process.execPath}" "${script}"`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    // A peer that hangs must not outlive the test (its own timeout is a little longer).
-    const guard = setTimeout(() => child.kill('SIGKILL'), 85000);
-    child.on('exit', () => {
-      clearTimeout(guard);
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as Outcome);
-      } catch {
-        reject(new Error(`no result from the Chromium peer: ${err.slice(-1000)}`));
-      }
-    });
-  });
+  return runIsolatedPeer<Outcome>(new URL('./peers/chromium-simulcast.mjs', import.meta.url), 'Chromium', 85000);
 }
 
 const simulcastLines = (sdp: string): string[] => sdp.split('\r\n').filter((l) => l.startsWith('a=rid:') || l.startsWith('a=simulcast:'));

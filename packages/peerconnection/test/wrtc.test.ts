@@ -5,24 +5,12 @@
  * each side's RTCP reports turn into the other's remote-inbound-rtp / remote-outbound-rtp stats.
  * Skipped where libwebrtc, unshare or the build is missing, except under CI=true.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { parse } from '@x/sdp';
 import { describe, expect, it } from 'vitest';
+import { built, hasUnshare, resolvable, runIsolatedPeer } from './isolated-peer.js';
 
 const CI = process.env['CI'] === 'true';
-const require = createRequire(import.meta.url);
-const hasWrtc = ((): boolean => {
-  try {
-    require.resolve('@roamhq/wrtc');
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const hasUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
-const built = existsSync(new URL('../dist/index.js', import.meta.url));
+const hasWrtc = resolvable('@roamhq/wrtc');
 if (CI && !(hasWrtc && hasUnshare && built)) throw new Error('CI needs @roamhq/wrtc, unshare -n (root) and a built dist/ for the libwebrtc test');
 
 type Stats = Array<Record<string, unknown> & { type: string }>;
@@ -38,24 +26,7 @@ interface Outcome {
 }
 
 function runPeer(): Promise<Outcome> {
-  const script = new URL('./peers/wrtc-simulcast.mjs', import.meta.url).pathname;
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['-n', 'sh', '-c', `ip link set lo up; exec "${process.execPath}" "${script}"`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    // A peer that hangs must not outlive the test (its own timeout is a little longer).
-    const guard = setTimeout(() => child.kill('SIGKILL'), 55000);
-    child.on('exit', () => {
-      clearTimeout(guard);
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as Outcome);
-      } catch {
-        reject(new Error(`no result from the libwebrtc peer: ${err.slice(-1000)}`));
-      }
-    });
-  });
+  return runIsolatedPeer<Outcome>(new URL('./peers/wrtc-simulcast.mjs', import.meta.url), 'libwebrtc', 55000);
 }
 
 describe.skipIf(!(hasWrtc && hasUnshare && built))('libwebrtc (@roamhq/wrtc) and our peer', () => {

@@ -3,73 +3,19 @@
  * vectors) both ways over SRTP keyed from DTLS, bit-exact and in order; renegotiation adding a
  * track mid-call; PLI surfacing as a keyframe request; raw RTP; getStats' RTP entries.
  */
-import { readFileSync } from 'node:fs';
 import { parse } from '@x/sdp';
 import { describe, expect, it } from 'vitest';
 import {
-  MediaStream, MediaStreamTrack, type EncodedFrame, type RTCDataChannel, type RTCPeerConnection, type RTCRtpReceiver, type RTCRtpTransceiver,
+  MediaStream, MediaStreamTrack, type EncodedFrame, type RTCDataChannel, type RTCRtpReceiver, type RTCRtpTransceiver,
   type RTCStats, type RTCTrackEvent,
 } from '../src/index.js';
 
 type TrackEvent = RTCTrackEvent<RTCRtpReceiver, RTCRtpTransceiver, MediaStreamTrack, MediaStream>;
-import { loopback, negotiate, next } from './helpers.js';
+import { connected, loopbackPair as pair, negotiate, next, opusPackets, vp8Frames } from './helpers.js';
 
-const vectors = new URL('../../rtp/test/vectors/', import.meta.url);
-
-/** IVF (VP8): a 32-byte file header, then a 12-byte header (size, pts) before each frame. */
-function readIvf(buf: Uint8Array): Uint8Array[] {
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const frames: Uint8Array[] = [];
-  for (let o = v.getUint16(6, true); o + 12 <= buf.length;) {
-    const size = v.getUint32(o, true);
-    frames.push(buf.slice(o + 12, o + 12 + size));
-    o += 12 + size;
-  }
-  return frames;
-}
-
-/** Ogg (RFC 3533) packets, less the OpusHead and OpusTags headers (RFC 7845). */
-function readOpus(buf: Uint8Array): Uint8Array[] {
-  const packets: Uint8Array[] = [];
-  let pending: Uint8Array[] = [];
-  for (let o = 0; o + 27 <= buf.length;) {
-    const segments = buf[o + 26]!;
-    const table = buf.subarray(o + 27, o + 27 + segments);
-    let p = o + 27 + segments;
-    for (const len of table) {
-      pending.push(buf.subarray(p, p + len));
-      p += len;
-      if (len < 255) {
-        packets.push(Buffer.concat(pending));
-        pending = [];
-      }
-    }
-    o = p;
-  }
-  return packets.slice(2).map((x) => new Uint8Array(x));
-}
-
-const vp8 = readIvf(new Uint8Array(readFileSync(new URL('vp8.ivf', vectors))));
-const opus = readOpus(new Uint8Array(readFileSync(new URL('opus.ogg', vectors))));
+const vp8 = vp8Frames();
+const opus = opusPackets();
 const isVp8Keyframe = (f: Uint8Array): boolean => (f[0]! & 1) === 0;
-
-function pair(): { a: RTCPeerConnection; b: RTCPeerConnection } {
-  const a = loopback.createPeerConnection();
-  const b = loopback.createPeerConnection();
-  a.onicecandidate = (e) => void b.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
-  b.onicecandidate = (e) => void a.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
-  return { a, b };
-}
-
-function connected(pc: RTCPeerConnection): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (pc.connectionState === 'connected') return resolve();
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'connected') resolve();
-      if (pc.connectionState === 'failed') reject(new Error('failed'));
-    });
-  });
-}
 
 /** Collects `n` frames of a remote track. */
 function collect(track: MediaStreamTrack, n: number): Promise<EncodedFrame[]> {

@@ -1,19 +1,11 @@
 import { parse } from '@x/sdp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RTCIceCandidate, type RTCPeerConnection } from '../src/index.js';
-import { noNetwork, rejection } from './helpers.js';
+import { closedAfterEach, rejection } from './helpers.js';
 
 const LINE = 'candidate:842163049 1 udp 1677729535 203.0.113.5 46154 typ srflx raddr 10.0.0.2 rport 46154 generation 0 ufrag EsAw network-cost 999';
 
-const open: RTCPeerConnection[] = [];
-function pc(): RTCPeerConnection {
-  const p = noNetwork.createPeerConnection();
-  open.push(p);
-  return p;
-}
-afterEach(() => {
-  for (const p of open.splice(0)) p.close();
-});
+const pc = closedAfterEach();
 
 describe('RTCIceCandidate', () => {
   it('parses the candidate line into its attributes', () => {

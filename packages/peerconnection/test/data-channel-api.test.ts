@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RTCPeerConnection } from '../src/index.js';
-import { negotiate, next, noNetwork, thrown } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { closedAfterEach, negotiate, next, thrown } from './helpers.js';
 
-const open: RTCPeerConnection[] = [];
-function pc(): RTCPeerConnection {
-  const p = noNetwork.createPeerConnection();
-  open.push(p);
-  return p;
-}
-afterEach(() => {
-  for (const p of open.splice(0)) p.close();
-});
+const pc = closedAfterEach();
 
 describe('createDataChannel', () => {
   it('has the W3C defaults', () => {

@@ -1,8 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { PeerConnectionFactory, type RTCPeerConnection } from '../src/index.js';
+import { afterEach } from 'vitest';
+import { PeerConnectionFactory, type RTCConfiguration, type RTCPeerConnection } from '../src/index.js';
 
 /** A factory whose connections gather no candidates at all: no sockets (pure tests). */
 export const noNetwork = new PeerConnectionFactory({ ice: { networkInterfaces: () => ({}) } });
+
+/** A maker of connections from `factory` that are closed after each test of the file (vitest `afterEach`). */
+export function closedAfterEach(factory: PeerConnectionFactory = noNetwork): (configuration?: RTCConfiguration) => RTCPeerConnection {
+  const open: RTCPeerConnection[] = [];
+  afterEach(() => {
+    for (const p of open.splice(0)) p.close();
+  });
+  return (configuration) => {
+    const p = factory.createPeerConnection(configuration);
+    open.push(p);
+    return p;
+  };
+}
 
 /** A factory whose connections gather on 127.0.0.1 only. */
 export const loopback = new PeerConnectionFactory({

@@ -4,19 +4,11 @@
  * spec names, and what reaches the SDP.
  */
 import { parse, type MediaSection } from '@x/sdp';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MediaStreamTrack, RTCRtpReceiver, RTCRtpSender, type RTCPeerConnection, type RTCRtpSendParameters } from '../src/index.js';
-import { negotiate, noNetwork, rejection, tasks, thrown } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { MediaStreamTrack, RTCRtpReceiver, RTCRtpSender, type RTCRtpSendParameters } from '../src/index.js';
+import { closedAfterEach, negotiate, rejection, tasks, thrown } from './helpers.js';
 
-const open: RTCPeerConnection[] = [];
-function pc(): RTCPeerConnection {
-  const p = noNetwork.createPeerConnection();
-  open.push(p);
-  return p;
-}
-afterEach(() => {
-  for (const p of open.splice(0)) p.close();
-});
+const pc = closedAfterEach();
 
 const section = (sdp: string, kind: string): MediaSection => parse(sdp).media.find((m) => m.kind === kind)!;
 const names = (m: MediaSection): string[] => m.codecs.map((c) => c.name);

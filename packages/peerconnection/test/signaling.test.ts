@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { RTCError, RTCSessionDescription, type RTCPeerConnection } from '../src/index.js';
-import { negotiate, next, noNetwork, record, rejection, tasks } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { RTCError, RTCSessionDescription } from '../src/index.js';
+import { closedAfterEach, negotiate, next, record, rejection, tasks } from './helpers.js';
 
-const open: RTCPeerConnection[] = [];
-function pc(): RTCPeerConnection {
-  const p = noNetwork.createPeerConnection();
-  open.push(p);
-  return p;
-}
-afterEach(() => {
-  for (const p of open.splice(0)) p.close();
-});
+const pc = closedAfterEach();
 
 describe('signaling state machine', () => {
   it('goes stable → have-local-offer → stable as offerer and fires signalingstatechange each time', async () => {

@@ -4,7 +4,7 @@
 import { parse } from '@x/sdp';
 import { describe, expect, it } from 'vitest';
 import type { RTCDataChannel, RTCDataChannelEvent, RTCPeerConnection, RTCPeerConnectionIceEvent } from '../src/index.js';
-import { loopback, next, tasks } from './helpers.js';
+import { connected, loopback, negotiate, next, tasks } from './helpers.js';
 
 function udpSockets(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
@@ -27,16 +27,6 @@ function pair(): { a: RTCPeerConnection; b: RTCPeerConnection; log: Record<'a' |
     self.onconnectionstatechange = () => log[name].push(`connection:${self.connectionState}`);
   }
   return { a, b, log, candidates };
-}
-
-function connected(pc: RTCPeerConnection): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (pc.connectionState === 'connected') return resolve();
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'connected') resolve();
-      if (pc.connectionState === 'failed') reject(new Error('failed'));
-    });
-  });
 }
 
 function message(ch: RTCDataChannel): Promise<unknown> {
@@ -222,20 +212,14 @@ describe('two peers on loopback', () => {
     const { a, b } = pair();
     const ch = a.createDataChannel('x', { negotiated: true, id: 0 });
     const chB = b.createDataChannel('x', { negotiated: true, id: 0 });
-    const negotiate = async (): Promise<void> => {
-      await a.setLocalDescription();
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await a.setRemoteDescription(b.localDescription!);
-    };
-    await negotiate();
+    await negotiate(a, b);
     await Promise.all([connected(a), connected(b), next(ch, 'open')]);
     const before = parse(a.currentLocalDescription!.sdp).media[0]!.iceUfrag;
     const remoteBefore = parse(b.currentLocalDescription!.sdp).media[0]!.iceUfrag;
     a.restartIce();
     await next(a, 'negotiationneeded');
     const gathering = next(a, 'icegatheringstatechange');
-    await negotiate();
+    await negotiate(a, b);
     await gathering;
     expect(parse(a.currentLocalDescription!.sdp).media[0]!.iceUfrag).not.toBe(before);
     expect(parse(b.currentLocalDescription!.sdp).media[0]!.iceUfrag).not.toBe(remoteBefore);

@@ -4,7 +4,7 @@
  * address instead of the other's. Nothing is sent anywhere but 127.0.0.1.
  */
 import { startUdpRelayPair, type DirectionalModel, type ImpairmentModel, type UdpRelay } from '@x/netem';
-import { PeerConnectionFactory, type PeerConnectionDependencies, type RTCPeerConnection, type RTCConfiguration } from '@x/peerconnection';
+import { PeerConnectionFactory, type PeerConnectionDependencies, type RTCPeerConnection, type RTCConfiguration, type RTCDataChannel } from '@x/peerconnection';
 
 /** A factory whose connections gather on 127.0.0.1 only. */
 export function loopbackFactory(ice: Partial<PeerConnectionDependencies['ice']> = {}, more: Partial<PeerConnectionDependencies> = {}): PeerConnectionFactory {
@@ -77,6 +77,19 @@ export function reaches(pc: RTCPeerConnection, state: string): Promise<number> {
     };
     pc.addEventListener('connectionstatechange', check);
   });
+}
+
+/** Offer/answer between two connections, descriptions as they are (candidates trickle separately). */
+export async function negotiate(a: RTCPeerConnection, b: RTCPeerConnection): Promise<void> {
+  await a.setLocalDescription();
+  await b.setRemoteDescription(a.localDescription!);
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription!);
+}
+
+/** Resolves once the data channel is open. */
+export function opened(ch: RTCDataChannel): Promise<void> {
+  return ch.readyState === 'open' ? Promise.resolve() : new Promise((resolve) => ch.addEventListener('open', () => resolve(), { once: true }));
 }
 
 /** Offer/answer between two connections with every candidate line taken out of the SDP. */

@@ -9,7 +9,7 @@ import type { IceSettings, RTCConfiguration, RTCDataChannel, RTCPeerConnection, 
 import { describe, expect, it } from 'vitest';
 import { freeUdpPort, hasTurnserver, startCoturn } from '../src/coturn.js';
 import {
-  candidateEndpoint, connected, gathered, loopbackFactory, negotiateWithoutCandidates, reaches, relayedPair, rewriteCandidate,
+  candidateEndpoint, connected, gathered, loopbackFactory, negotiate, negotiateWithoutCandidates, opened, reaches, relayedPair, rewriteCandidate,
 } from '../src/relayed-pair.js';
 
 if (!hasTurnserver && process.env['CI'] === 'true') throw new Error('coturn (turnserver) is required under CI');
@@ -19,10 +19,6 @@ if (!hasTurnserver && process.env['CI'] === 'true') throw new Error('coturn (tur
  * `consentInterval` reaches @x/ice through the factory's ICE settings, which pass every field on.
  */
 const shortConsent = { consentInterval: [400, 600], disconnectedTimeout: 1500, failedTimeout: 5000 } as IceSettings;
-
-function opened(ch: RTCDataChannel): Promise<void> {
-  return ch.readyState === 'open' ? Promise.resolve() : new Promise((resolve) => ch.addEventListener('open', () => resolve(), { once: true }));
-}
 
 async function echoes(tx: RTCDataChannel, rx: RTCDataChannel, text: string): Promise<boolean> {
   const got = new Promise<unknown>((resolve) => rx.addEventListener('message', (e: Event) => resolve((e as MessageEvent).data), { once: true }));
@@ -177,13 +173,7 @@ describe.concurrent('faults', () => {
       b.onicecandidate = (e) => void a.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
       const tx = a.createDataChannel('x', { negotiated: true, id: 1 });
       const rx = b.createDataChannel('x', { negotiated: true, id: 1 });
-      const negotiate = async (): Promise<void> => {
-        await a.setLocalDescription();
-        await b.setRemoteDescription(a.localDescription!);
-        await b.setLocalDescription();
-        await a.setRemoteDescription(b.localDescription!);
-      };
-      await negotiate();
+      await negotiate(a, b);
       await Promise.all([connected(a), connected(b), opened(tx), opened(rx)]);
       expect(selectedLocalType(await a.getStats())).toBe('relay');
       expect(await echoes(tx, rx, 'through TURN')).toBe(true);
@@ -193,7 +183,7 @@ describe.concurrent('faults', () => {
       await lost;
       turn = await startCoturn(port);
       a.restartIce();
-      await negotiate();
+      await negotiate(a, b);
       // Only a new allocation on the restarted server carries this message.
       expect(await within(10_000, echoes(tx, rx, 'through the restarted TURN server'))).toBe(true);
       expect([a.connectionState, b.connectionState]).toEqual(['connected', 'connected']);

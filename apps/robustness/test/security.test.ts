@@ -14,7 +14,7 @@ import {
   attr, decodeMessage, encodeMessage, IceControlling, Priority, shortTermKey, StunClass, StunMethod, Username,
 } from '@x/stun';
 import { describe, expect, it } from 'vitest';
-import { candidateEndpoint, connected, gathered, loopbackFactory, relayedPair } from '../src/relayed-pair.js';
+import { candidateEndpoint, connected, gathered, loopbackFactory, negotiate, opened, relayedPair } from '../src/relayed-pair.js';
 import { startTapRelay, type TapRelay } from '../src/tap-relay.js';
 import { encodeVp8, isVp8Keyframe } from '../src/vp8-frames.js';
 
@@ -28,17 +28,6 @@ function directPair(f = factory, g = f): { a: RTCPeerConnection; b: RTCPeerConne
   a.onicecandidate = (e) => void b.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
   b.onicecandidate = (e) => void a.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
   return { a, b, candidatesB };
-}
-
-async function negotiate(a: RTCPeerConnection, b: RTCPeerConnection): Promise<void> {
-  await a.setLocalDescription();
-  await b.setRemoteDescription(a.localDescription!);
-  await b.setLocalDescription();
-  await a.setRemoteDescription(b.localDescription!);
-}
-
-function opened(ch: RTCDataChannel): Promise<void> {
-  return ch.readyState === 'open' ? Promise.resolve() : new Promise((resolve) => ch.addEventListener('open', () => resolve(), { once: true }));
 }
 
 function nextMessage(ch: RTCDataChannel): Promise<unknown> {

@@ -64,7 +64,9 @@ async function startCoturnWith(port: number, extra: string[], ip = '127.0.0.1'):
   };
   const probe = await StunClient.bind({ address: ip, rto: 50, rc: 2, rm: 2 });
   try {
-    for (let i = 0; i < 50; i++) {
+    // Until a deadline, not a count of probes: under load coturn can take longer than 50 probes
+    // (about 7.5 s) to open its listener.
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
       if (exited) throw new Error(`turnserver exited:\n${output.join('')}`);
       try {
         await probe.binding({ address: ip, port });

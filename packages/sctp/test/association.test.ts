@@ -95,6 +95,37 @@ describe('association handshake (RFC 9260 §5.1)', () => {
 });
 
 describe('handshake races (§5.2)', () => {
+  it('both ends connect at any offset over a lossy, reordering, duplicating link: 500 seeded runs all establish and carry data', () => {
+    const failures: string[] = [];
+    for (let seed = 1; seed <= 500; seed++) {
+      const r = prng(seed * 13);
+      const loss = r() < 0.5 ? 0 : r() * 0.15;
+      const delay = 1 + Math.floor(r() * 20);
+      // The second end connects up to three one-way delays after the first: before, while or after
+      // the first one's INIT reaches it.
+      const offset = Math.floor(r() * 3 * delay);
+      const first = r() < 0.5 ? 0 : 1;
+      const ra = recorder();
+      const rb = recorder();
+      const net = new SimNetwork([ra, rb], { loss, reorder: r() * 0.5, duplicate: r() * 0.2, delay, seed });
+      net.ends[first].connect(0);
+      let both = false;
+      const established = net.runUntil(() => {
+        if (!both && net.now >= offset) {
+          both = true;
+          // The peer's INIT may have established it already (it answered while closed).
+          if (net.ends[1 - first]!.state === 'closed') net.ends[1 - first]!.connect(net.now);
+        }
+        return both && net.ends[0].state === 'established' && net.ends[1].state === 'established';
+      });
+      net.ends[0].send(1, 53, new Uint8Array([1]));
+      net.ends[1].send(1, 53, new Uint8Array([2]));
+      const carried = established && net.runUntil(() => ra.messages.length === 1 && rb.messages.length === 1, net.now + 600_000);
+      if (!carried) failures.push(`seed ${seed}: ${net.ends[0].state}/${net.ends[1].state}, closed ${ra.closed}/${rb.closed}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`the peer's INIT arrives before we call connect() (seed ${seed}, jittery link)`, () => {
       const ra = recorder();

@@ -8,7 +8,7 @@ export interface ConnectionFacts {
   readonly selected: CandidatePair | undefined;
   /** Consent was lost on the selected pair (RFC 7675): final until a restart. */
   readonly consentLost: boolean;
-  /** An ICE restart is under way; the old pair's consent is not judged meanwhile. */
+  /** An ICE restart is under way; the old pair's consent is not judged meanwhile, unless it was already disconnected. */
   readonly restarting: boolean;
   readonly disconnectedTimeout: number;
   readonly failedTimeout: number;
@@ -33,7 +33,10 @@ export function connectionStateOf(f: ConnectionFacts): { state: IceConnectionSta
   const sel = f.selected;
   if (sel) {
     let consentLost = f.consentLost;
-    if (!f.restarting && !consentLost) {
+    // A restart suspends judging the old pair (its consent checks stop with the old credentials),
+    // but one already silent stays judged: the restart alone answers nothing, so the state stays
+    // disconnected until a new pair is selected, and fails at the old pair's consent expiry.
+    if ((!f.restarting || f.previous === 'disconnected') && !consentLost) {
       const silent = f.now - sel.lastConsentAt;
       if (silent >= f.failedTimeout) consentLost = true;
       else if (silent >= f.disconnectedTimeout) return { state: 'disconnected', consentLost };

@@ -390,8 +390,9 @@ export class IceAgent {
     }
     if (this.allFailedSince !== undefined && this.connection === 'checking') next = Math.min(next, this.allFailedSince + this.opts.failedTimeout);
     const sel = this.selected;
-    if (sel && !this.consentLost && !this.restarting) {
-      if (!this.opts.lite) next = Math.min(next, sel.nextConsentAt);
+    if (sel && !this.consentLost && !this.restarting && !this.opts.lite) next = Math.min(next, sel.nextConsentAt);
+    // The consent timeouts, also during a restart begun while disconnected (see connectionStateOf).
+    if (sel && !this.consentLost && (!this.restarting || this.connection === 'disconnected')) {
       for (const limit of [this.opts.disconnectedTimeout, this.opts.failedTimeout]) {
         const at = sel.lastConsentAt + limit;
         if (at > this.now) next = Math.min(next, at);

@@ -122,6 +122,45 @@ describe('ICE restart (RFC 8445 §9)', () => {
   });
 });
 
+describe('ICE restart after consent was lost for a while (disconnected)', () => {
+  it('stays disconnected until a check on the new credentials succeeds, then connects', () => {
+    const { net, a, b } = connectedPair();
+    net.up = false;
+    net.run(net.now + 12_000);
+    expect(a.agent.connectionState).toBe('disconnected');
+    const before = a.states().length;
+    const oldPair = a.agent.selectedPair;
+    a.agent.restart(undefined, net.now);
+    b.agent.restart(undefined, net.now);
+    net.run(net.now + 1_000);
+    // Nothing has answered yet: the restart alone does not make the old, silent pair connected.
+    expect(a.agent.connectionState).toBe('disconnected');
+    expect(a.states().slice(before)).toEqual([]);
+    net.up = true;
+    exchange(a, b);
+    net.run(net.now + 10_000, () => a.agent.selectedPair !== oldPair && bothNominated(a, b));
+    expect(a.agent.selectedPair).not.toBe(oldPair);
+    expect(bothNominated(a, b)).toBe(true);
+    expect(a.states().slice(before)).toContain('connected');
+    expect(a.agent.canSend).toBe(true);
+  });
+
+  it('fails at the old pair\'s consent expiry when the new credentials never get an answer', () => {
+    const { net, a, b } = connectedPair();
+    net.up = false;
+    const last = a.agent.selectedPair!.lastConsentAt;
+    net.run(net.now + 12_000);
+    const before = a.states().length;
+    a.agent.restart(undefined, net.now);
+    b.agent.restart(undefined, net.now);
+    exchange(a, b);
+    net.run(net.now + 30_000);
+    expect(a.stateAt('failed')).toBe(last + 30_000);
+    expect(a.states().slice(before)).toEqual(['failed']);
+    expect(a.agent.canSend).toBe(false);
+  });
+});
+
 describe('ICE restart with relays gathered anew', () => {
   it('does not announce a replaced relay again, and completes gathering only after the new one', () => {
     const { net, a } = connectedPair();

@@ -3,7 +3,7 @@
  * <offer|answer> <address> <bytes>`. It gathers on `address` only, talks JSON lines (descriptions
  * without candidates, candidates, results) on stdin/stdout, and over a negotiated data channel the
  * offerer sends `bytes` pseudo-random bytes that the answerer receives; each prints the SHA-256 of
- * what it sent or received.
+ * what it sent or received, and the answerer a `{ progress }` line every MiB.
  */
 import { createHash, randomFillSync } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -47,7 +47,10 @@ function receive(): void {
   channel.onmessage = (e: MessageEvent) => {
     const data = new Uint8Array(e.data as ArrayBuffer);
     hash.update(data);
+    const before = received;
     received += data.length;
+    // A line per MiB, so a long run shows how far it has come.
+    if (received >> 20 > before >> 20) out({ progress: received });
     if (received >= total) out({ received, sha256: hash.digest('hex') });
   };
 }

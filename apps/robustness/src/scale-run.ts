@@ -35,16 +35,61 @@ interface OpenPair {
   a: RTCPeerConnection;
   b: RTCPeerConnection;
   channel: RTCDataChannel;
+  id: number;
 }
 
 const factory = loopbackFactory();
 
+/** A pair still opening or echoing: the step it waits in, and since when. */
+interface Progress {
+  step: string;
+  since: number;
+  a: RTCPeerConnection;
+  b: RTCPeerConnection;
+  channel?: RTCDataChannel;
+}
+
+const inProgress = new Map<number, Progress>();
+let pairIds = 0;
+
+/**
+ * A step that takes this long is a stall, not load. On a machine whose two cores run 16 other busy
+ * processes, the whole run takes about 100 s and no pair spends more than 20 s in one step.
+ */
+const STALL_MS = 120_000;
+
+function statesOf(pc: RTCPeerConnection): string {
+  const sctp = pc.sctp;
+  return `signaling ${pc.signalingState}, gathering ${pc.iceGatheringState}, ICE ${pc.iceConnectionState}, connection ${pc.connectionState}, DTLS ${sctp?.transport.state ?? '-'}, SCTP ${sctp?.state ?? '-'}`;
+}
+
+function enter(id: number, progress: Progress, step: string): void {
+  progress.step = step;
+  progress.since = performance.now();
+  inProgress.set(id, progress);
+}
+
+// A stalled pair ends the run with what each side was waiting for, instead of a silent hang.
+const stallCheck = setInterval(() => {
+  const now = performance.now();
+  for (const [id, p] of inProgress) {
+    if (now - p.since < STALL_MS) continue;
+    console.error(`pair ${id} made no progress for ${((now - p.since) / 1000).toFixed(0)} s in step "${p.step}": offerer ${statesOf(p.a)}; answerer ${statesOf(p.b)}; channel ${p.channel?.readyState ?? '-'}`);
+    process.exit(1);
+  }
+}, 5_000);
+stallCheck.unref();
+
 async function openPair(): Promise<OpenPair> {
   const a = factory.createPeerConnection();
   const b = factory.createPeerConnection();
+  const id = pairIds++;
+  const progress: Progress = { step: '', since: 0, a, b };
+  enter(id, progress, 'negotiate');
   a.onicecandidate = (e) => void b.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
   b.onicecandidate = (e) => void a.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
   const channel = a.createDataChannel('echo');
+  progress.channel = channel;
   b.ondatachannel = (e) => {
     const far = e.channel;
     far.binaryType = 'arraybuffer';
@@ -54,17 +99,23 @@ async function openPair(): Promise<OpenPair> {
   await b.setRemoteDescription(a.localDescription!);
   await b.setLocalDescription();
   await a.setRemoteDescription(b.localDescription!);
+  enter(id, progress, 'connect');
   await Promise.all([connected(a), connected(b)]);
+  enter(id, progress, 'channel open');
   if (channel.readyState !== 'open') await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
-  return { a, b, channel };
+  inProgress.delete(id);
+  return { a, b, channel, id };
 }
 
 async function echo(pair: OpenPair): Promise<boolean> {
   const payload = randomBytes(64);
   pair.channel.binaryType = 'arraybuffer';
   const back = new Promise<ArrayBuffer>((resolve) => pair.channel.addEventListener('message', (e: Event) => resolve((e as MessageEvent).data as ArrayBuffer), { once: true }));
+  enter(pair.id, { step: '', since: 0, a: pair.a, b: pair.b, channel: pair.channel }, 'echo');
   pair.channel.send(payload);
-  return Buffer.from(await back).equals(payload);
+  const same = Buffer.from(await back).equals(payload);
+  inProgress.delete(pair.id);
+  return same;
 }
 
 /** Opens `count` pairs, `concurrency` at a time. */

@@ -142,6 +142,9 @@ describe.concurrent('faults', () => {
       const candidatesB = gathered(b);
       a.restartIce();
       await negotiateWithoutCandidates(a, b);
+      // The restart alone crossed nothing: until a check on the new credentials succeeds, the
+      // call is still disconnected.
+      expect([a.iceConnectionState, b.iceConnectionState]).toEqual(['disconnected', 'disconnected']);
       const [lineA, lineB] = [(await candidatesA)[0]!, (await candidatesB)[0]!];
       second = await startUdpRelayPair({ a: candidateEndpoint(lineA), b: candidateEndpoint(lineB), model: { delayMs: 5 } });
       await a.addIceCandidate({ candidate: rewriteCandidate(lineB, second.addressForA.address, second.addressForA.port), sdpMid: '0' });

@@ -48,5 +48,8 @@ describe('1000 peer connections in one process', () => {
     // What the heap keeps is compiled code and caches, not per-connection state: a small part of
     // what 1000 open connections took.
     expect(r.heapAfter - r.heapBefore).toBeLessThan(0.15 * (r.heapOpen - r.heapBefore));
-  }, 170_000);
+    // Generous: the run is CPU-bound (about 8 CPU-seconds alone) and shares two cores with the
+    // other suites; with 16 busy processes beside it, it took 90–125 s. A stalled pair ends the
+    // child early with its states (scale-run.ts), so this limit is only for a machine even busier.
+  }, 480_000);
 });

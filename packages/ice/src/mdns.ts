@@ -8,6 +8,8 @@ import { addressFamily } from './transport-address.js';
 /** The mDNS IPv4 group and port (RFC 6762 §3). */
 export const MDNS_GROUP_V4 = '224.0.0.251';
 export const MDNS_PORT = 5353;
+/** RFC 6762 §5.2: at least one second between the first two queries, then at least doubling. */
+const REQUERY_FIRST_INTERVAL_MS = 1000;
 
 /** A fresh name to stand for a host address, as browsers generate (`<uuid>.local`). */
 export function generateMdnsName(): string {
@@ -89,7 +91,7 @@ export class MdnsResponder {
 export interface MulticastMdnsOptions {
   /** Interface address to join the group on (default: the system's choice). */
   readonly interfaceAddress?: string;
-  /** How long a resolve waits for an answer, ms. Default 2000. */
+  /** How long a resolve waits for an answer, ms, asking again after 1 s, 3 s, 7 s… Default 5000. */
   readonly timeout?: number;
 }
 
@@ -101,7 +103,7 @@ export interface MulticastMdnsOptions {
 export class MulticastMdns {
   readonly responder = new MdnsResponder();
   private readonly socket: dgram.Socket;
-  private readonly waiters = new Map<string, Array<(address: string) => void>>();
+  private readonly waiters = new Map<string, Array<(address: string | undefined) => void>>();
   private closed = false;
 
   private constructor(
@@ -129,35 +131,49 @@ export class MulticastMdns {
     return new MulticastMdns(socket, options);
   }
 
-  /** Resolves a `.local` name; undefined when nobody answers in time. */
+  /**
+   * Resolves a `.local` name; undefined when nobody answers in time. A query lost on the way (or
+   * its answer) is asked again, as RFC 6762 §5.2 has it: one second after the first, then at
+   * twice the previous interval, until the timeout.
+   */
   resolve(name: string): Promise<string | undefined> {
     if (this.closed) return Promise.resolve(undefined);
     const key = name.toLowerCase().replace(/\.$/, '');
+    const query = encodeMdnsQuery(name);
+    const started = Date.now();
+    const timeout = this.options.timeout ?? 5000;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      let requery: ReturnType<typeof setTimeout> | undefined;
+      const finish = (address: string | undefined): void => {
+        clearTimeout(deadline);
+        clearTimeout(requery);
         const list = this.waiters.get(key);
-        if (list) {
-          const i = list.indexOf(done);
-          if (i >= 0) list.splice(i, 1);
-        }
-        resolve(undefined);
-      }, this.options.timeout ?? 2000);
-      const done = (address: string) => {
-        clearTimeout(timer);
+        const i = list?.indexOf(done) ?? -1;
+        if (i >= 0) list!.splice(i, 1);
+        if (list?.length === 0) this.waiters.delete(key);
         resolve(address);
+      };
+      const done = (address: string | undefined): void => finish(address);
+      const deadline = setTimeout(() => finish(undefined), timeout);
+      const ask = (interval: number): void => {
+        if (this.closed) return finish(undefined);
+        this.socket.send(query, MDNS_PORT, MDNS_GROUP_V4);
+        if (Date.now() + interval - started < timeout) requery = setTimeout(() => ask(interval * 2), interval);
       };
       const list = this.waiters.get(key) ?? [];
       list.push(done);
       this.waiters.set(key, list);
-      this.socket.send(encodeMdnsQuery(name), MDNS_PORT, MDNS_GROUP_V4);
+      ask(REQUERY_FIRST_INTERVAL_MS);
     });
   }
 
-  /** Leaves the group and closes the socket. */
+  /** Leaves the group and closes the socket; pending resolves give undefined. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.socket.close();
+    // Pending resolves end now, not at their timeouts.
+    for (const list of [...this.waiters.values()]) for (const w of [...list]) w(undefined);
   }
 
   private onMessage(msg: Uint8Array): void {

@@ -71,16 +71,10 @@ async function loadStack(name: string): Promise<{ make: Make; dispose: () => Pro
       const { MulticastMdns } = await import('@x/ice');
       let mdns: ReturnType<typeof MulticastMdns.open> | undefined;
       // Chromium answers a name it has only just registered after ~0.8 s (its probing, RFC 6762
-      // §8.1), later on a loaded machine; MulticastMdns.resolve sends one query and waits 2 s by
-      // default, which missed now and then. So: 5 s a query, up to three queries (§5.2 repeats too).
+      // §8.1), later on a loaded machine: a resolve asks again at 1, 3 and 7 s (§5.2) within 15 s.
       const mdnsResolver = async (name: string) => {
-        mdns ??= MulticastMdns.open({ timeout: 5000 });
-        const resolver = await mdns;
-        for (let attempt = 0; attempt < 3; attempt++) {
-          const address = await resolver.resolve(name);
-          if (address !== undefined) return address;
-        }
-        return undefined;
+        mdns ??= MulticastMdns.open({ timeout: 15_000 });
+        return (await mdns).resolve(name);
       };
       const factory = new pc.PeerConnectionFactory({ ice: { includeLoopback: true, ipv6: false, ipFilter: isLoopback, mdnsResolver } });
       return {

@@ -21,7 +21,12 @@ export type IceAgentEvent =
   | { readonly type: 'gathering-state'; readonly state: IceGatheringState }
   | { readonly type: 'connection-state'; readonly state: IceConnectionState }
   | { readonly type: 'selected-pair'; readonly pair: CandidatePair }
-  | { readonly type: 'role-change'; readonly controlling: boolean };
+  | { readonly type: 'role-change'; readonly controlling: boolean }
+  /**
+   * A STUN server did not give a server-reflexive address for `base`: its error response's code
+   * and reason, or 701 when the Binding request timed out (W3C's code for an unreachable server).
+   */
+  | { readonly type: 'server-error'; readonly server: TransportAddress; readonly base: TransportAddress; readonly errorCode: number; readonly errorText: string };
 
 /** Options of the sans-IO {@link IceAgent}. Times are in milliseconds. */
 export interface IceAgentOptions {

@@ -22,6 +22,7 @@ import {
 import { generateIceParameters, validateIceParameters, type IceParameters } from './ice-parameters.js';
 import {
   decodeMessage,
+  ErrorCode,
   isStunMessage,
   MappedAddress,
   newTransactionId,
@@ -512,6 +513,10 @@ export class IceAgent {
       this.transactions.delete(msg.transactionId);
       this.stats.responsesReceived++;
       if (success) this.onServerReflexive(t, msg);
+      else {
+        const error = msg.get(ErrorCode);
+        this.serverError(t, error?.code ?? 0, `STUN error ${error?.code ?? 'without ERROR-CODE'}${error?.reason ? ` ${error.reason}` : ''}`);
+      }
       this.maybeGatheringComplete();
       return;
     }
@@ -534,8 +539,14 @@ export class IceAgent {
     this.events.push({ type: 'local-candidate', candidate });
   }
 
+  private serverError(t: Transaction, errorCode: number, errorText: string): void {
+    const base = t.gatherBase!;
+    this.events.push({ type: 'server-error', server: t.destination, base: { address: base.address, port: base.port }, errorCode, errorText });
+  }
+
   private onTransactionTimeout(t: Transaction): void {
     if (t.kind === 'gather') {
+      this.serverError(t, 701, 'STUN binding request timed out');
       this.maybeGatheringComplete();
     } else if (t.kind === 'check' && t.pair && t.pair.state === 'in-progress') {
       t.pair.state = 'failed';

@@ -11,7 +11,7 @@ import { IceAgent } from './ice-agent.js';
 import type { IceAgentOptions, IceConnectionState, IceGatheringState } from './ice-agent-types.js';
 import type { IceParameters } from './ice-parameters.js';
 import { parseIceServerUrl, type IceServer } from './ice-server.js';
-import { addressFamily, type TransportAddress } from './transport-address.js';
+import { addressFamily, addressKey, type TransportAddress } from './transport-address.js';
 import { bindUdpSocket } from './udp-socket.js';
 
 /** The datagram pipe ICE gives the layer above (DTLS) once a pair is selected. */
@@ -135,6 +135,8 @@ export class IceTransport implements DatagramTransport {
   private readonly gatheringCbs: Array<(s: IceGatheringState) => void> = [];
   private readonly pairCbs: Array<(p: CandidatePair) => void> = [];
   private readonly candidateErrorCbs: Array<(e: IceCandidateError) => void> = [];
+  /** The configured URL of each STUN server, by resolved address, for icecandidateerror. */
+  private readonly stunServerUrls = new Map<string, string>();
 
   constructor(options: IceTransportOptions) {
     this.options = options;
@@ -175,7 +177,10 @@ export class IceTransport implements DatagramTransport {
   onSelectedPairChange(cb: (p: CandidatePair) => void): () => void {
     return subscribe(this.pairCbs, cb);
   }
-  /** A TURN server refused (its STUN error code) or could not be reached (701) while gathering. */
+  /**
+   * A STUN or TURN server refused (its STUN error code) or could not be reached or resolved (701)
+   * while gathering. For STUN, `address`/`port` are the host candidate's the request left from.
+   */
   onCandidateError(cb: (e: IceCandidateError) => void): () => void {
     return subscribe(this.candidateErrorCbs, cb);
   }
@@ -215,8 +220,20 @@ export class IceTransport implements DatagramTransport {
         const supported = u.scheme === 'stun' ? u.transport === 'udp' : u.scheme === 'turn' || u.transport === 'tcp';
         if (!supported) continue;
         const ip = addressFamily(u.host) !== 0;
-        const address = ip ? u.host : (await lookup(u.host)).address;
-        if (u.scheme === 'stun') stun.push({ address, port: u.port });
+        let address = u.host;
+        if (!ip) {
+          try {
+            address = (await lookup(u.host)).address;
+          } catch (e) {
+            // W3C: a server whose name does not resolve is an icecandidateerror (701), not a throw.
+            this.candidateError({ address: null, port: null, url, errorCode: 701, errorText: `${u.host}: ${e instanceof Error ? e.message : String(e)}` });
+            continue;
+          }
+        }
+        if (u.scheme === 'stun') {
+          stun.push({ address, port: u.port });
+          this.stunServerUrls.set(addressKey({ address, port: u.port }), url);
+        }
         else {
           turn.push({
             url,
@@ -308,11 +325,10 @@ export class IceTransport implements DatagramTransport {
       await client?.close().catch(() => undefined);
       if (this.closed) return;
       const refused = e instanceof StunError && e.errorCode !== undefined;
-      const error: IceCandidateError = {
+      this.candidateError({
         address: localHost?.address ?? null, port: null, url: turn.url,
         errorCode: refused ? e.errorCode! : 701, errorText: e instanceof Error ? e.message : String(e),
-      };
-      for (const cb of [...this.candidateErrorCbs]) cb(error);
+      });
     }
   }
 
@@ -505,6 +521,16 @@ export class IceTransport implements DatagramTransport {
     return c;
   }
 
+  private candidateError(error: IceCandidateError): void {
+    for (const cb of [...this.candidateErrorCbs]) {
+      try {
+        cb(error);
+      } catch {
+        // Listener errors stay with the listener.
+      }
+    }
+  }
+
   private flushEvents(): void {
     for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
       try {
@@ -516,6 +542,12 @@ export class IceTransport implements DatagramTransport {
           for (const cb of [...this.gatheringCbs]) cb(e.state);
           if (e.state === 'complete') for (const cb of [...this.candidateCbs]) cb(null);
         } else if (e.type === 'connection-state') for (const cb of [...this.stateCbs]) cb(e.state);
+        else if (e.type === 'server-error') {
+          const url = this.stunServerUrls.get(addressKey(e.server)) ?? `stun:${e.server.address}:${e.server.port}`;
+          // W3C: an address not exposed in a candidate (hidden behind an mDNS name) is null.
+          const hidden = this.mdnsNames.has(e.base.address);
+          this.candidateError({ address: hidden ? null : e.base.address, port: e.base.port, url, errorCode: e.errorCode, errorText: e.errorText });
+        }
         else if (e.type === 'selected-pair') {
           this.bindRelayChannel(e.pair);
           if (this.retiredRelays.size !== 0) this.closeRetiredRelays(e.pair);

@@ -51,7 +51,7 @@ export {
 export { hostAddresses, type HostAddress, type HostAddressFilter } from './host-addresses.js';
 export { parseIceServerUrl, type IceServer, type IceServerUrl } from './ice-server.js';
 export { bindUdpSocket } from './udp-socket.js';
-export { type MdnsRegistrar, type TurnTlsOptions } from './ice-transport.js';
+export { type IceCandidateError, type MdnsRegistrar, type TurnTlsOptions } from './ice-transport.js';
 export {
   decodeDnsMessage,
   encodeDnsMessage,

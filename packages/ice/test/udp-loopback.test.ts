@@ -1,6 +1,6 @@
-import { startBindingServer } from '@x/stun';
+import { attr, decodeMessage, encodeMessage, ErrorCode, startBindingServer, StunClass, StunMethod } from '@x/stun';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bindUdpSocket, encodeCheckRequest, hostAddresses, IceTransport } from '../src/index.js';
+import { bindUdpSocket, encodeCheckRequest, hostAddresses, IceTransport, type IceCandidateError } from '../src/index.js';
 import { connectPair, exchangeData, LOOPBACK } from './helpers.js';
 
 const open: IceTransport[] = [];
@@ -115,6 +115,61 @@ describe('two IceTransports over real UDP sockets on loopback', () => {
       expect(a.gatheringState).toBe('complete');
     } finally {
       await server.close();
+    }
+  });
+
+  /** Gathers against `url` and returns the candidate errors and what came first: errors or completion. */
+  async function gatherErrors(url: string): Promise<{ errors: IceCandidateError[]; order: string[]; hostPort: number }> {
+    // Short retransmissions, so an unanswered server gives up in about a second.
+    const a = transport({ controlling: true, ...LOOPBACK, ipv6: false, iceServers: [{ urls: url }], checkRto: 100, maxRto: 200 });
+    const errors: IceCandidateError[] = [];
+    const order: string[] = [];
+    let hostPort = 0;
+    a.onCandidateError((e) => {
+      errors.push(e);
+      order.push('error');
+    });
+    const complete = new Promise<void>((r) => a.onLocalCandidate((c) => {
+      if (c === null) {
+        order.push('complete');
+        r();
+      } else if (c.type === 'host') hostPort = c.port;
+    }));
+    await a.gather();
+    await complete;
+    return { errors, order, hostPort };
+  }
+
+  it('a STUN server that never answers: icecandidateerror 701 with its URL and the host address, then gathering completes', async () => {
+    const silent = await bindUdpSocket('127.0.0.1');
+    try {
+      const url = `stun:127.0.0.1:${silent.address().port}`;
+      const { errors, order, hostPort } = await gatherErrors(url);
+      expect(errors).toEqual([{ address: '127.0.0.1', port: hostPort, url, errorCode: 701, errorText: expect.stringMatching(/timed out/) }]);
+      expect(order).toEqual(['error', 'complete']);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('a STUN server answering with an error response: icecandidateerror with its code and reason', async () => {
+    const server = await bindUdpSocket('127.0.0.1');
+    server.on('message', (data, from) => {
+      const request = decodeMessage(new Uint8Array(data));
+      const reply = encodeMessage(
+        { method: StunMethod.Binding, messageClass: StunClass.ErrorResponse, transactionId: request.transactionId, attributes: [attr(ErrorCode, { code: 400, reason: 'Bad Request' })] },
+        { fingerprint: true },
+      );
+      server.send(reply, from.port, from.address);
+    });
+    try {
+      const url = `stun:127.0.0.1:${server.address().port}`;
+      const { errors, order } = await gatherErrors(url);
+      expect(errors.map((e) => [e.errorCode, e.url, e.address])).toEqual([[400, url, '127.0.0.1']]);
+      expect(errors[0]!.errorText).toContain('Bad Request');
+      expect(order).toEqual(['error', 'complete']);
+    } finally {
+      server.close();
     }
   });
 

@@ -27,7 +27,7 @@ export interface TransportEvents {
   media?(packet: Uint8Array, rtcp: boolean): void;
   /** SRTP is keyed: media can be sent. */
   srtpReady?(): void;
-  /** A TURN server refused or could not be reached while gathering (W3C icecandidateerror). */
+  /** A STUN or TURN server refused or could not be reached while gathering (W3C icecandidateerror). */
   candidateError?(e: Parameters<Parameters<IceTransport['onCandidateError']>[0]>[0]): void;
 }
 

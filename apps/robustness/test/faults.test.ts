@@ -14,11 +14,8 @@ import {
 
 if (!hasTurnserver && process.env['CI'] === 'true') throw new Error('coturn (turnserver) is required under CI');
 
-/**
- * Consent every 0.4–0.6 s, disconnected after 1.5 s and failed after 5 s without an answer.
- * `consentInterval` reaches @x/ice through the factory's ICE settings, which pass every field on.
- */
-const shortConsent = { consentInterval: [400, 600], disconnectedTimeout: 1500, failedTimeout: 5000 } as IceSettings;
+/** Consent every 0.4–0.6 s, disconnected after 1.5 s and failed after 5 s without an answer. */
+const shortConsent: IceSettings = { consentInterval: [400, 600], disconnectedTimeout: 1500, failedTimeout: 5000 };
 
 async function echoes(tx: RTCDataChannel, rx: RTCDataChannel, text: string): Promise<boolean> {
   const got = new Promise<unknown>((resolve) => rx.addEventListener('message', (e: Event) => resolve((e as MessageEvent).data), { once: true }));

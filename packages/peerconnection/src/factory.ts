@@ -27,6 +27,8 @@ export interface IceSettings extends HostAddressFilter {
   disconnectedTimeout?: number;
   /** Consent freshness: `failed` after this many ms (default 30000). */
   failedTimeout?: number;
+  /** Consent freshness: a check every `[min, max]` ms, uniformly random (default [4000, 6000], RFC 7675). */
+  consentInterval?: readonly [number, number];
 }
 
 /** Everything a peer connection takes from outside. */

@@ -3,7 +3,8 @@
  * receiving RTP streams from the answer (codec, payload types, SSRCs, RTX, header extension ids);
  * it routes unprotected RTP by MID header extension, then SSRC (from `a=ssrc` or learned from a
  * packet that carried the MID), then payload type (RFC 8843 §9.2); it feeds RTCP to the streams
- * it is about and sends SR, RR, NACK and PLI on a timer.
+ * it is about and sends SR, RR, NACK, PLI and transport-cc feedback (`transport-feedback-sender.ts`)
+ * on a timer.
  */
 import {
   RtpError, SendSideBandwidthEstimator, getRtpExtension, parseRtcp, parseRtpPacket, parseSdesIdExtension, type RtcpPacket, type RtpPacket, type TransportCc,
@@ -12,7 +13,8 @@ import { isRejected, type MediaSection, type SessionDescription } from '@x/sdp';
 import { MediaReceiver } from './media-receiver.js';
 import { MediaSender, type MediaSenderContext } from './media-sender.js';
 import type { TrackSink } from './media-stream-track.js';
-import { extensionIds, sendCodec, rtxPayloadType, type ExtensionIds } from './rtp-codec.js';
+import { extensionIds, sendCodec, rtxPayloadType, transportCcPayloadTypes, type ExtensionIds } from './rtp-codec.js';
+import { TransportFeedbackSender } from './transport-feedback-sender.js';
 import type { RTCRtpSender, RTCRtpTransceiver } from './transceiver.js';
 
 /** What the controller sends through and reads. */
@@ -40,12 +42,16 @@ export class MediaController {
   /** Each transceiver's receiving streams, one per remote simulcast rid (else one). */
   readonly receivers = new Map<RTCRtpTransceiver, MediaReceiver[]>();
   readonly stats: MediaDemuxStats = { unroutedRtp: 0, malformed: 0 };
+  /** Transport-cc feedback this transport sends about the RTP it receives. */
+  readonly transportFeedback = new TransportFeedbackSender();
   #byMid = new Map<string, MediaReceiver[]>();
   #bySsrc = new Map<number, MediaReceiver>();
   #byPt = new Map<number, MediaReceiver | null>();
   #midId: number | undefined;
   #ridId: number | undefined;
   #repairedRidId: number | undefined;
+  #transportCcId: number | undefined;
+  #feedbackReceived = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #nextSr = 0;
   #ready = false;
@@ -75,6 +81,7 @@ export class MediaController {
     this.#midId = undefined;
     this.#ridId = undefined;
     this.#repairedRidId = undefined;
+    this.#transportCcId = undefined;
     for (const t of transceivers) {
       const mid = t.mid;
       const a = mid === null ? undefined : answer.media.find((m) => m.mid === mid);
@@ -87,11 +94,21 @@ export class MediaController {
       this.#midId ??= ids.mid;
       this.#ridId ??= ids.rid;
       this.#repairedRidId ??= ids.repairedRid;
+      this.#transportCcId ??= ids.transportCc;
       const dir = t.currentDirection;
       this.#configureSender(t, mid, a, ids, dir === 'sendrecv' || dir === 'sendonly');
       this.#configureReceiver(t, mid, a, r, dir === 'sendrecv' || dir === 'recvonly');
     }
+    this.transportFeedback.configure(this.#transportCcId);
     this.#maybeStart();
+  }
+
+  /**
+   * The send-side bandwidth estimate (bits per second) once transport-cc feedback about our
+   * packets has arrived; undefined before (candidate-pair `availableOutgoingBitrate`).
+   */
+  get availableOutgoingBitrate(): number | undefined {
+    return this.#feedbackReceived > 0 ? this.#transportCc.estimator.targetBitrate : undefined;
   }
 
   /** SRTP is keyed: RTCP timers start. */
@@ -111,10 +128,11 @@ export class MediaController {
     const pt = packet[1]! & 0x7f;
     const ssrc = ((packet[8]! << 24) | (packet[9]! << 16) | (packet[10]! << 8) | packet[11]!) >>> 0;
     let receiver: MediaReceiver | undefined;
+    let parsed: RtpPacket | undefined;
     const midId = this.#midId;
     if (midId !== undefined && (packet[0]! & 0x10) !== 0) {
       try {
-        const parsed = parseRtpPacket(packet);
+        parsed = parseRtpPacket(packet);
         const value = getRtpExtension(parsed, midId);
         const layers = value === undefined ? undefined : this.#byMid.get(parseSdesIdExtension(value));
         if (layers !== undefined && layers.length === 1 && layers[0]!.rid === undefined) {
@@ -137,8 +155,12 @@ export class MediaController {
       this.stats.unroutedRtp++;
       return;
     }
-    receiver.receive(packet, ssrc, pt, this.transport.now());
-    for (const p of receiver.poll(this.transport.now(), this.#rtt())) this.transport.sendRtcp(p);
+    const now = this.transport.now();
+    if (this.transportFeedback.enabled && receiver.transportCcPayloadTypes.has(pt)) {
+      this.transportFeedback.onRtp(packet, parsed, receiver.ssrc ?? ssrc, receiver.localSsrc, now);
+    }
+    receiver.receive(packet, ssrc, pt, now);
+    for (const p of receiver.poll(now, this.#rtt())) this.transport.sendRtcp(p);
   }
 
   /** Stops timers; streams stay for the last stats. */
@@ -211,7 +233,11 @@ export class MediaController {
     const list = wanted.map((rid) => existing.find((r) => r.rid === rid) ?? new MediaReceiver(t.kind, mid, t.receiver.track, answer.codecs, t.sender.ssrc, this.cname, rid));
     for (const r of existing) if (!list.includes(r)) this.#unroute(r);
     this.receivers.set(t, list);
-    for (const r of list) r.codecs = answer.codecs;
+    const tccPts = transportCcPayloadTypes(answer);
+    for (const r of list) {
+      r.codecs = answer.codecs;
+      r.transportCcPayloadTypes = tccPts;
+    }
     this.#byMid.set(mid, list);
     if (list.length > 1) return; // layers are learned from mid + rid (RFC 8852 §4)
     const r = list[0]!;
@@ -249,6 +275,7 @@ export class MediaController {
       return;
     }
     const now = this.transport.now();
+    for (const p of packets) if (p.type === 'twcc') this.#feedbackReceived++;
     for (const layers of this.senders.values()) for (const s of layers) s.receiveRtcp(packets);
     for (const layers of this.receivers.values()) for (const r of layers) r.receiveRtcp(packets, now);
   }
@@ -265,11 +292,15 @@ export class MediaController {
     this.#timer.unref();
   }
 
-  /** @internal One timer step (tests call it with a simulated clock): RR/NACK/PLI, and SR once a second. */
+  /**
+   * @internal One timer step (tests call it with a simulated clock): RR/NACK/PLI, transport-cc
+   * feedback every 100 ms while packets arrive, and SR once a second.
+   */
   tick(): void {
     const now = this.transport.now();
     const rtt = this.#rtt();
     for (const layers of this.receivers.values()) for (const r of layers) for (const p of r.poll(now, rtt)) this.transport.sendRtcp(p);
+    for (const p of this.transportFeedback.poll(now)) this.transport.sendRtcp(p);
     if (now >= this.#nextSr) {
       this.#nextSr = now + SR_INTERVAL_MS;
       for (const layers of this.senders.values()) for (const s of layers) if (s.active) s.senderReport();

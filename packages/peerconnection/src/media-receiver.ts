@@ -42,6 +42,8 @@ export class MediaReceiver {
   rtxSsrc: number | undefined;
   /** The codec of the stream being received. */
   codec: MediaCodec | undefined;
+  /** Payload types (media and RTX) whose packets go into transport-cc feedback, from the answer. */
+  transportCcPayloadTypes: ReadonlySet<number> = new Set();
   /** The peer's latest SR about this stream. */
   remoteOutbound: RemoteOutboundReport | undefined;
   #stream: RtpReceiveStream | undefined;
@@ -55,7 +57,8 @@ export class MediaReceiver {
     readonly track: MediaStreamTrack,
     /** The codecs the answer negotiated, for payload types. */
     public codecs: Codec[],
-    private readonly localSsrc: number,
+    /** Our SSRC in RTCP about this stream (RR, NACK, PLI, transport-cc feedback). */
+    readonly localSsrc: number,
     private readonly cname: string,
     /** Simulcast: the rid of the layer this receives (RFC 8852). */
     readonly rid?: string,

@@ -82,6 +82,20 @@ export function extensionIds(section: MediaSection): ExtensionIds {
   return out;
 }
 
+/**
+ * The payload types of a section whose packets are reported in transport-cc feedback: codecs with
+ * `a=rtcp-fb:<pt> transport-cc` (or `a=rtcp-fb:* transport-cc`), and the RTX formats repairing them.
+ */
+export function transportCcPayloadTypes(section: Pick<MediaSection, 'codecs' | 'rtcpFeedbackAll'>): Set<number> {
+  const out = new Set<number>();
+  const all = section.rtcpFeedbackAll.some((f) => f.type === 'transport-cc');
+  for (const c of section.codecs) if (all || c.feedback.some((f) => f.type === 'transport-cc')) out.add(c.payloadType);
+  for (const c of section.codecs) {
+    if (c.name.toLowerCase() === 'rtx' && out.has(Number(c.parameters['apt']))) out.add(c.payloadType);
+  }
+  return out;
+}
+
 /** `a=fmtp` line text of a codec, for codec stats. */
 export function fmtpLine(codec: Codec): string | undefined {
   const p = Object.entries(codec.parameters);

@@ -87,6 +87,9 @@ export class RTCStatsCollector {
       if (selected !== undefined) {
         // Everything but STUN goes over the selected pair.
         const ps: RTCStats = { ...pairStats(selected, true, timestamp), ...t.traffic };
+        // The send-side estimate from transport-cc feedback, once some arrived (W3C: undefined without one).
+        const available = s.media.availableOutgoingBitrate;
+        if (available !== undefined) ps['availableOutgoingBitrate'] = available;
         add(ps);
         transport['selectedCandidatePairId'] = ps.id;
         if (!report.has(ps['localCandidateId'] as string)) add(candidateStats('local-candidate', 'L', selected.local, timestamp, localUfrag));

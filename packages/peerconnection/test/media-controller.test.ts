@@ -10,57 +10,9 @@ import { defaultAudioCapabilities, defaultVideoCapabilities, parse } from '@x/sd
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MediaController } from '../src/media-controller.js';
-import { MediaStreamTrack, PeerConnectionFactory, type EncodedFrame, type RTCPeerConnection } from '../src/index.js';
+import { MediaStreamTrack, PeerConnectionFactory, type EncodedFrame } from '../src/index.js';
+import { wireControllers, videoPair, vp8LikeFrames } from './controller-pipe.js';
 import { negotiate, noNetwork } from './helpers.js';
-
-/** Two controllers over a queue (no re-entrancy), with a drop filter on a→b RTP. */
-function wire(a: RTCPeerConnection, b: RTCPeerConnection, drop: (rtp: Uint8Array, index: number) => boolean) {
-  let clock = 1000;
-  const queue: Array<() => void> = [];
-  let aToB = 0;
-  const log = { rtcpToA: 0, rtcpToB: 0, dropped: 0 };
-  const ca: MediaController = new MediaController({
-    sendRtp: (p) => {
-      const i = aToB++;
-      if (drop(p, i)) log.dropped++;
-      else queue.push(() => cb.receive(p.slice(), false));
-      return true;
-    },
-    sendRtcp: (p) => (queue.push(() => { log.rtcpToB++; cb.receive(p.slice(), true); }), true),
-    now: () => clock,
-  }, 'a');
-  const cb: MediaController = new MediaController({
-    sendRtp: (p) => (queue.push(() => ca.receive(p.slice(), false)), true),
-    sendRtcp: (p) => (queue.push(() => { log.rtcpToA++; ca.receive(p.slice(), true); }), true),
-    now: () => clock,
-  }, 'b');
-  const model = (pc: RTCPeerConnection, which: 'local' | 'remote') =>
-    parse((which === 'local' ? pc.currentLocalDescription : pc.currentRemoteDescription)!.sdp);
-  ca.configure(a.getTransceivers(), model(a, 'local'), model(a, 'remote'), 'remote');
-  cb.configure(b.getTransceivers(), model(b, 'local'), model(b, 'remote'), 'local');
-  const flush = (): void => {
-    while (queue.length > 0) queue.shift()!();
-  };
-  const advance = (ms: number): void => {
-    for (let t = 0; t < ms; t += 20) {
-      clock += 20;
-      ca.tick();
-      cb.tick();
-      flush();
-    }
-  };
-  return { ca, cb, flush, advance, log };
-}
-
-/** Frames of n packets each (VP8 with S bit in the descriptor, as the packetizer makes them). */
-function frames(n: number): Uint8Array[] {
-  // A VP8 keyframe header (P=0) and then deltas (P=1), big enough for 3 packets each.
-  return Array.from({ length: n }, (_, i) => {
-    const f = new Uint8Array(3000).map((_, k) => (k * 7 + i) & 0xff);
-    f[0] = i === 0 ? 0x10 : 0x11;
-    return f;
-  });
-}
 
 /** H.264 access units of @x/rtp's libx264 vector, each as Annex B with 4-byte start codes. */
 function h264AccessUnits(): Uint8Array[] {
@@ -91,24 +43,15 @@ const h264Only = new PeerConnectionFactory({
   },
 });
 
-const frames0 = frames(2);
-
-async function videoPair(factory = noNetwork): Promise<{ a: RTCPeerConnection; b: RTCPeerConnection; track: MediaStreamTrack }> {
-  const a = factory.createPeerConnection();
-  const b = factory.createPeerConnection();
-  const track = new MediaStreamTrack('video');
-  a.addTrack(track);
-  await negotiate(a, b);
-  return { a, b, track };
-}
+const frames0 = vp8LikeFrames(2);
 
 describe('media controller (sans-IO)', () => {
   it('repairs a lost packet with NACK answered over RTX; SR and RR give a round-trip time', async () => {
     const { a, b, track } = await videoPair();
-    const w = wire(a, b, (_p, i) => i === 4);
+    const w = wireControllers(a, b, (_p, i) => i === 4);
     const got: EncodedFrame[] = [];
     b.getTransceivers()[0]!.receiver.track.onFrame = (f) => got.push(f);
-    const sent = frames(6);
+    const sent = vp8LikeFrames(6);
     sent.forEach((f, i) => track.writeFrame(f, { timestamp: i * 33_333 }));
     w.flush();
     w.advance(400);
@@ -135,13 +78,13 @@ describe('media controller (sans-IO)', () => {
     a.addTransceiver(track, { direction: 'sendonly', sendEncodings: [{ rid: 'lo' }, { rid: 'hi' }] });
     await negotiate(a, b);
     const wirePackets: Uint8Array[] = [];
-    const w = wire(a, b, (p, i) => {
+    const w = wireControllers(a, b, (p, i) => {
       wirePackets.push(p.slice());
       return i === 7;
     });
     const got = new Map<string, EncodedFrame[]>();
     b.getTransceivers()[0]!.receiver.track.onFrame = (f) => void (got.get(f.rid!) ?? got.set(f.rid!, []).get(f.rid!)!).push(f);
-    const sent = frames(4);
+    const sent = vp8LikeFrames(4);
     sent.forEach((f, i) => track.writeFrame(f, { timestamp: i * 33_333 }));
     w.flush();
     w.advance(400);
@@ -172,10 +115,10 @@ describe('media controller (sans-IO)', () => {
 
   it('raw RTP written by the application is kept for NACK: a lost one is repaired, and frames continue its sequence', async () => {
     const { a, b, track } = await videoPair();
-    const w = wire(a, b, (_p, i) => i === 2);
+    const w = wireControllers(a, b, (_p, i) => i === 2);
     const got: EncodedFrame[] = [];
     b.getTransceivers()[0]!.receiver.track.onFrame = (f) => got.push(f);
-    const sent = frames(3);
+    const sent = vp8LikeFrames(3);
     const packetizer = new Vp8Packetizer({ pictureId: 1 });
     let seq = 500;
     sent.slice(0, 2).forEach((f, i) => {
@@ -198,7 +141,7 @@ describe('media controller (sans-IO)', () => {
 
   it('carries H.264 access units (STAP-A, FU-A) bit-exact when H.264 is negotiated', async () => {
     const { a, b, track } = await videoPair(h264Only);
-    const w = wire(a, b, () => false);
+    const w = wireControllers(a, b, () => false);
     const got: EncodedFrame[] = [];
     b.getTransceivers()[0]!.receiver.track.onFrame = (f) => got.push(f);
     const units = h264AccessUnits();
@@ -223,7 +166,7 @@ describe('media controller (sans-IO)', () => {
     await b.setRemoteDescription({ type: 'offer', sdp });
     await b.setLocalDescription();
     await a.setRemoteDescription(b.localDescription!);
-    const w = wire(a, b, () => false);
+    const w = wireControllers(a, b, () => false);
     const got: Uint8Array[] = [];
     const iterated = b.getTransceivers()[0]!.receiver.track.frames();
     b.getTransceivers()[0]!.receiver.track.onFrame = (f) => got.push(f.data);
@@ -247,7 +190,7 @@ describe('media controller (sans-IO)', () => {
 
   it('random and mutated datagrams into the media path: nothing throws, frames still flow (fast-check)', async () => {
     const { a, b, track } = await videoPair();
-    const w = wire(a, b, () => false);
+    const w = wireControllers(a, b, () => false);
     let frames = 0;
     b.getTransceivers()[0]!.receiver.track.onFrame = () => frames++;
     track.writeFrame(frames0[0]!, { timestamp: 0 });

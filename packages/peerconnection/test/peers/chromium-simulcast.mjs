@@ -1,9 +1,8 @@
 // Run by chromium.test.ts under `unshare -n` (only loopback exists): headless Chromium (Debian's
 // /usr/bin/chromium through playwright-core) offers its fake camera as VP8 simulcast with rids
 // q, h, f; our peer (from dist/) answers and receives the layers Chromium sends (those its
-// bandwidth estimate allows: we send no REMB or transport-cc feedback, so its estimate stays at
-// the start rate; small layers and the field trial lifting libwebrtc's per-resolution layer limit
-// let two layers fit). Prints one JSON line: Chromium's
+// bandwidth estimate allows; small layers and the field trial lifting libwebrtc's per-resolution
+// layer limit let at least two fit). Prints one JSON line: Chromium's
 // offer, our answer, and the frames that arrived per rid.
 import { chromium } from 'playwright-core';
 import { PeerConnectionFactory } from '../../dist/index.js';

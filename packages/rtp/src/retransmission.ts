@@ -43,9 +43,14 @@ export function unwrapRtx(rtxPacket: RtpPacket, original: { ssrc: number; payloa
 export class RetransmissionBuffer {
   private readonly slots: (Uint8Array | undefined)[];
   private readonly seqs: Int32Array;
+  /** When each held packet was last resent (ms), -Infinity when never. */
+  private readonly resentAt: Float64Array;
   private rtxSequenceNumber: number;
-  /** Packets resent, and NACKed packets no longer held. */
-  readonly stats = { retransmitted: 0, missed: 0 };
+  /**
+   * Packets resent, NACKed packets no longer held, and NACKed packets not resent because they were
+   * resent less than a round trip before (a repeated NACK that crossed the retransmission).
+   */
+  readonly stats = { retransmitted: 0, missed: 0, tooSoon: 0 };
 
   /**
    * @param capacity packets kept, a power of two (default 1024).
@@ -55,6 +60,7 @@ export class RetransmissionBuffer {
     if (capacity <= 0 || (capacity & (capacity - 1)) !== 0) throw new RtpError('invalid-argument', 'capacity must be a power of two');
     this.slots = new Array(capacity);
     this.seqs = new Int32Array(capacity).fill(-1);
+    this.resentAt = new Float64Array(capacity).fill(-Infinity);
     this.rtxSequenceNumber = firstRtxSequenceNumber & 0xffff;
   }
 
@@ -65,6 +71,7 @@ export class RetransmissionBuffer {
     const i = seq & (this.capacity - 1);
     this.slots[i] = packet.slice();
     this.seqs[i] = seq;
+    this.resentAt[i] = -Infinity;
   }
 
   /** The stored packet with this sequence number, if still held. */
@@ -73,12 +80,23 @@ export class RetransmissionBuffer {
     return this.seqs[i] === sequenceNumber ? this.slots[i] : undefined;
   }
 
-  /** The packets to send in answer to a NACK's lost list (RTX-wrapped when configured). */
-  answer(lost: Iterable<number>): Uint8Array[] {
+  /**
+   * The packets to send in answer to a NACK's lost list (RTX-wrapped when configured). With the
+   * time and a known round-trip time, a packet resent less than `rttMs` ago is not sent again, as
+   * libwebrtc's packet history does: the receiver asks again before the first retransmission can
+   * have arrived when its own RTT guess is shorter than the path's, and resending each time would
+   * multiply the repair traffic on the very path that lost the packet.
+   */
+  answer(lost: Iterable<number>, nowMs?: number, rttMs?: number): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (const seq of lost) {
       const stored = this.get(seq);
       if (!stored) { this.stats.missed++; continue; }
+      const i = seq & (this.capacity - 1);
+      if (nowMs !== undefined) {
+        if (rttMs !== undefined && nowMs - this.resentAt[i]! < rttMs) { this.stats.tooSoon++; continue; }
+        this.resentAt[i] = nowMs;
+      }
       this.stats.retransmitted++;
       if (!this.rtx) { out.push(stored); continue; }
       const wrapped = wrapRtx(parseRtpPacket(stored), this.rtx, this.rtxSequenceNumber);

@@ -130,7 +130,7 @@ export class RtpSendStream {
         case 'nack':
           if (p.mediaSsrc !== ssrc) break;
           this.stats.nacksReceived++;
-          for (const r of this.history.answer(p.lost)) reaction.retransmissions.push(r);
+          for (const r of this.history.answer(p.lost, nowMs, this.rttMs)) reaction.retransmissions.push(r);
           break;
         case 'pli':
           if (p.mediaSsrc === ssrc) reaction.keyframeRequested = true;

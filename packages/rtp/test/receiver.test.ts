@@ -156,8 +156,23 @@ describe('RetransmissionBuffer and RTX (RFC 4588)', () => {
     expect(toHex(p.payload)).toBe('04d2deadbeef');
     const back = unwrapRtx(p, { ssrc: 1, payloadType: 96 });
     expect(toHex(serializeRtpPacket(back))).toBe(toHex(original));
-    expect(buf.stats).toEqual({ retransmitted: 1, missed: 1 });
+    expect(buf.stats).toEqual({ retransmitted: 1, missed: 1, tooSoon: 0 });
     expect(parseRtpPacket(buf.answer([1234])[0]!).sequenceNumber).toBe(8);
+  });
+  it('does not resend a packet within one round trip of its last retransmission (a NACK that crossed it)', () => {
+    const buf = new RetransmissionBuffer(64, { ssrc: 0xabc, payloadType: 97 });
+    buf.store(original);
+    expect(buf.answer([1234], 1000, 200)).toHaveLength(1);
+    // The receiver asked again 100 ms later: the first retransmission cannot have arrived yet.
+    expect(buf.answer([1234], 1100, 200)).toEqual([]);
+    expect(buf.answer([1234], 1199, 200)).toEqual([]);
+    // A round trip after it, the retransmission was lost too: send it again.
+    expect(buf.answer([1234], 1200, 200)).toHaveLength(1);
+    expect(buf.stats).toEqual({ retransmitted: 2, missed: 0, tooSoon: 2 });
+    // Without a known RTT every request is answered; a packet stored anew starts afresh.
+    expect(buf.answer([1234], 1201)).toHaveLength(1);
+    buf.store(original);
+    expect(buf.answer([1234], 1202, 200)).toHaveLength(1);
   });
   it('plain retransmission without RTX, and overwritten slots are not served', () => {
     const buf = new RetransmissionBuffer(4);

@@ -202,16 +202,28 @@ export class MediaSender implements TrackSink {
   }
 
   /**
-   * A simulcast layer's RTX packet names the stream it repairs with repaired-rtp-stream-id, not
-   * rtp-stream-id (RFC 8852 §3.2), so the receiver does not take it for a media stream.
+   * A retransmission as it leaves. With transport-cc it takes the next transport-wide sequence
+   * number, as libwebrtc's does: the feedback reports each packet that crossed the transport,
+   * and the repair is not the original. A simulcast layer's RTX packet names the stream it
+   * repairs with repaired-rtp-stream-id, not rtp-stream-id (RFC 8852 §3.2), so the receiver does
+   * not take it for a media stream.
    */
   #repaired(packet: Uint8Array): Uint8Array {
     const ridId = this.ids.rid;
-    if (this.rid === undefined || ridId === undefined || this.rtx === undefined || (packet[1]! & 0x7f) !== this.rtx.payloadType) return packet;
+    const tccId = this.ids.transportCc;
+    const tcc = this.ctx.transportCc;
+    const renameRid = this.rid !== undefined && ridId !== undefined && this.rtx !== undefined && (packet[1]! & 0x7f) === this.rtx.payloadType;
+    const renumber = tcc !== undefined && tccId !== undefined;
+    if (!renameRid && !renumber) return packet;
     try {
       const p = parseRtpPacket(packet);
       const extensions = p.extensions.flatMap((e) => {
-        if (e.id !== ridId) return [e];
+        if (renumber && e.id === tccId) {
+          const value = serializeTransportWideSequenceNumber(tcc.sequence.next);
+          tcc.sequence.next = (tcc.sequence.next + 1) & 0xffff;
+          return [{ id: tccId, value }];
+        }
+        if (!renameRid || e.id !== ridId) return [e];
         return this.ids.repairedRid === undefined ? [] : [{ id: this.ids.repairedRid, value: e.value }];
       });
       return serializeRtpPacket({ ...p, extensions });

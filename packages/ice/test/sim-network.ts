@@ -9,18 +9,7 @@ import {
   type IceConnectionState,
   type TransportAddress,
 } from '../src/index.js';
-
-/** mulberry32: small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@x/testing';
 
 /** A NAT: endpoint-independent mapping, with endpoint-independent or address-and-port-dependent filtering. */
 export class Nat {
@@ -116,11 +105,11 @@ export class SimNetwork {
   readonly peers: SimPeer[] = [];
 
   constructor(seed = 1) {
-    this.random = prng(seed);
+    this.random = mulberry32(seed);
   }
 
   addPeer(name: string, options: IceAgentOptions): SimPeer {
-    const p = new SimPeer(this, name, new IceAgent({ random: prng(this.peers.length + 7), ...options }));
+    const p = new SimPeer(this, name, new IceAgent({ random: mulberry32(this.peers.length + 7), ...options }));
     this.peers.push(p);
     return p;
   }

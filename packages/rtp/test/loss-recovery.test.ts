@@ -7,18 +7,7 @@ import {
 import type { RtpDepacketizer, RtpPacketizer } from '../src/index.js';
 import { annexB, readH264AccessUnits, readIvf, readOpusPackets, vector } from './containers.js';
 import { toHex } from './helpers.js';
-
-/** Deterministic PRNG (mulberry32) so the loss pattern is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@x/testing';
 
 const MEDIA_SSRC = 0x1111;
 const RTX_SSRC = 0x2222;
@@ -41,7 +30,7 @@ interface Outcome {
  */
 function simulate(clip: Uint8Array[], packetizer: RtpPacketizer, depacketizer: RtpDepacketizer, seed: number, video = true, lossRate = 0.05): Outcome {
   const frames = [...clip, ...clip.slice(0, 3)];
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const history = new RetransmissionBuffer(1024, { ssrc: RTX_SSRC, payloadType: RTX_PT }, 500);
   const jb = new JitterBuffer({ depacketizer, video });
   const nack = new NackGenerator({ maxRetries: 20 });

@@ -7,16 +7,7 @@ import {
 } from '../src/index.js';
 import { readIvf, readOpusPackets, vector } from './containers.js';
 import { toHex } from './helpers.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@x/testing';
 
 const UNIX0 = 1_790_000_000_000;
 
@@ -25,7 +16,7 @@ describe('RtpSendStream ↔ RtpReceiveStream over a lossy link (VP8, RTX, NACK, 
     const clip = readIvf(vector('vp8.ivf')).frames; // keyframes at 0 and 6
     // The "encoder" makes keyframes only when asked: it cycles over the delta frames otherwise.
     const deltas = [1, 2, 3, 4, 5, 7, 8, 9, 10, 11];
-    const rand = prng(7);
+    const rand = mulberry32(7);
     const sender = new RtpSendStream({
       ssrc: 0x1111, payloadType: 96, clockRate: 90000, packetizer: new Vp8Packetizer(), cname: 'x@test',
       rtx: { ssrc: 0x2222, payloadType: 97 }, extensions: [{ id: 1, value: new TextEncoder().encode('0') }], initialSequenceNumber: 65000,
@@ -163,7 +154,7 @@ describe('RtpReceiveStream meets garbage', () => {
     fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 120 }), { maxLength: 40 }), fc.nat(), (garbage, seed) => {
       const sender = new RtpSendStream({ ssrc: 0x1111, payloadType: 96, clockRate: 90000, packetizer: new Vp8Packetizer(), cname: 'g', initialSequenceNumber: 100 });
       const receiver = new RtpReceiveStream({ ssrc: 0x1111, payloadType: 96, clockRate: 90000, depacketizer: new Vp8Depacketizer(), localSsrc: 2 });
-      const rand = prng(seed);
+      const rand = mulberry32(seed);
       let now = 0;
       for (const [n, frame] of clip.entries()) {
         for (const d of sender.sendFrame(frame, n * 6000, now)) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkType, decodePacket } from '../src/index.js';
-import { SimNetwork, prng, recorder } from './helpers/sim.js';
+import { mulberry32 } from '@x/testing';
+import { SimNetwork, recorder } from './helpers/sim.js';
 
 /** Deterministic pseudo-random bytes (xorshift32 per word). */
 function message(seed: number, size: number): Uint8Array {
@@ -98,7 +99,7 @@ describe('handshake races (§5.2)', () => {
   it('both ends connect at any offset over a lossy, reordering, duplicating link: 500 seeded runs all establish and carry data', () => {
     const failures: string[] = [];
     for (let seed = 1; seed <= 500; seed++) {
-      const r = prng(seed * 13);
+      const r = mulberry32(seed * 13);
       const loss = r() < 0.5 ? 0 : r() * 0.15;
       const delay = 1 + Math.floor(r() * 20);
       // The second end connects up to three one-way delays after the first: before, while or after
@@ -206,7 +207,7 @@ describe('loss, duplication and reordering', () => {
   const total = (process.env.SCTP_LONG ? 256 : 64) * 1024 * 1024;
   it(`10 % loss, 5 % duplication, 10 % reordering: ${total >> 20} MiB in messages of 1 B … 1 MiB arrive bit-exact and in order`, () => {
     const { net, a, rb, ra } = connected({ loss: 0.1, duplicate: 0.05, reorder: 0.1, seed: 42 });
-    const r = prng(7);
+    const r = mulberry32(7);
     const sizes: number[] = [];
     let sum = 0;
     while (sum < total) {

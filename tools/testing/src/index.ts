@@ -99,3 +99,4 @@ export function mutatedText(seeds: string[]): fc.Arbitrary<string> {
     fc.tuple(seed, seed, unit, unit).map(([t, u, r, s]) => t.slice(0, at(t, r)) + u.slice(at(u, s))),
   );
 }
+export { mulberry32 } from './mulberry32.js';

@@ -1,16 +1,5 @@
 import { DtlsConnection, generateCertificate, computeFingerprint, type DtlsConnectionOptions, type DtlsCertificate } from '../../src/index.js';
-
-/** mulberry32: a small seeded PRNG so loss and reordering repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@x/testing';
 
 export interface LinkOptions {
   loss?: number;
@@ -45,7 +34,7 @@ export class SimulatedNetwork {
 
   constructor(a: DtlsConnection, b: DtlsConnection, private readonly link: LinkOptions = {}) {
     this.peers = [a, b];
-    this.rnd = seededRandom(link.seed ?? 1);
+    this.rnd = mulberry32(link.seed ?? 1);
   }
 
   private collect(): void {

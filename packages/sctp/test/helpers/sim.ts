@@ -1,18 +1,7 @@
 // A deterministic network between two sans-IO associations: simulated clock, seeded loss,
 // duplication and reordering.
 import { Association, type AssociationHandler, type AssociationOptions } from '../../src/index.js';
-
-/** mulberry32: small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@x/testing';
 
 export interface LinkOptions {
   /** Probability a packet is lost. */
@@ -35,7 +24,7 @@ interface InFlight {
 
 /** Seeded randomness for the associations themselves (tags, TSNs). */
 export function seededRandom(seed: number): (b: Uint8Array) => void {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   return (b) => {
     for (let i = 0; i < b.length; i++) b[i] = Math.floor(r() * 256);
   };
@@ -58,7 +47,7 @@ export class SimNetwork {
     opts: Partial<AssociationOptions> = {},
   ) {
     this.link = { loss: 0, duplicate: 0, reorder: 0, delay: 5, seed: 1, ...link };
-    this.rand = prng(this.link.seed);
+    this.rand = mulberry32(this.link.seed);
     this.ends = [
       new Association({ ...opts, handler: handlers[0], random: seededRandom(this.link.seed * 7 + 1) }),
       new Association({ ...opts, handler: handlers[1], random: seededRandom(this.link.seed * 7 + 2) }),

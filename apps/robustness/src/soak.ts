@@ -7,9 +7,9 @@
  * it is not in `pnpm test`: `.ci/run` runs it beside the tests. SOAK_MIB sets another size.
  * Prints a JSON line with the result; exits 0 when every byte arrived intact.
  */
-import type { RTCDataChannel } from '@x/peerconnection';
 import { canMakeNamespaces, makeTopology } from './netns.js';
 import { namespaceTransfer } from './ns-transfer.js';
+import { bulkChannels } from './pair-contents.js';
 import { fullProfile, internetPathConfiguration } from './profiles.js';
 import { connected, relayedPair } from './relayed-pair.js';
 import { transfer } from './transfer.js';
@@ -32,19 +32,12 @@ async function betweenNamespaces(): Promise<boolean> {
 }
 
 async function onLoopback(): Promise<boolean> {
-  let tx: RTCDataChannel | undefined;
-  let rx: RTCDataChannel | undefined;
-  const pair = await relayedPair({
-    model: fullProfile,
-    configuration: internetPathConfiguration,
-    prepare: (a, b) => {
-      tx = a.createDataChannel('bulk', { negotiated: true, id: 1 });
-      rx = b.createDataChannel('bulk', { negotiated: true, id: 1 });
-    },
-  });
+  const channels = bulkChannels();
+  const pair = await relayedPair({ model: fullProfile, configuration: internetPathConfiguration, prepare: channels.prepare });
   try {
     await Promise.all([connected(pair.a), connected(pair.b)]);
-    const result = await transfer(tx!, rx!, { bytes, chunk: 16384, highWater: 256 << 10, progress });
+    const [tx, rx] = channels.ends();
+    const result = await transfer(tx, rx, { bytes, chunk: 16384, highWater: 256 << 10, progress });
     const ok = result.bytes === bytes && result.sentSha256 === result.receivedSha256;
     console.log(JSON.stringify({ path: 'loopback', ok, ...result, kBps: result.bytes / 1000 / result.seconds, relay: pair.relay.stats }));
     return ok;

@@ -8,6 +8,7 @@ import { startUdpRelayPair, type UdpRelay } from '@x/netem';
 import type { IceSettings, RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCStats } from '@x/peerconnection';
 import { describe, expect, it } from 'vitest';
 import { freeUdpPort, hasTurnserver, startCoturn } from '../src/coturn.js';
+import { bulkChannels } from '../src/pair-contents.js';
 import {
   candidateEndpoint, connected, gathered, loopbackFactory, negotiate, negotiateWithoutCandidates, opened, reaches, relayedPair, rewriteCandidate,
 } from '../src/relayed-pair.js';
@@ -45,26 +46,19 @@ function keepSending(ch: RTCDataChannel): () => void {
 }
 
 async function vanishMidTransfer(ice: IceSettings, expected: { disconnected: number; failed: number; interval: number }): Promise<{ disconnected: number; failed: number }> {
-  let tx: RTCDataChannel | undefined;
-  let rx: RTCDataChannel | undefined;
-  const pair = await relayedPair({
-    model: {},
-    factory: loopbackFactory(ice),
-    prepare: (a, b) => {
-      tx = a.createDataChannel('bulk', { negotiated: true, id: 1 });
-      rx = b.createDataChannel('bulk', { negotiated: true, id: 1 });
-    },
-  });
+  const channels = bulkChannels();
+  const pair = await relayedPair({ model: {}, factory: loopbackFactory(ice), prepare: channels.prepare });
   try {
-    await Promise.all([connected(pair.a), connected(pair.b), opened(tx!), opened(rx!)]);
+    const [tx, rx] = channels.ends();
+    await Promise.all([connected(pair.a), connected(pair.b), opened(tx), opened(rx)]);
     let received = 0;
     const flowing = new Promise<void>((resolve) => {
-      rx!.onmessage = (e: MessageEvent) => {
+      rx.onmessage = (e: MessageEvent) => {
         received += (e.data as ArrayBuffer).byteLength;
         if (received >= 1 << 20) resolve();
       };
     });
-    const stop = keepSending(tx!);
+    const stop = keepSending(tx);
     await flowing;
     const states = recordStates(pair.a);
     const disconnected = reaches(pair.a, 'disconnected');

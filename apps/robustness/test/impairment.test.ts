@@ -3,25 +3,14 @@
  * issue's full profile with a 1 MiB transfer, 32 MiB under a milder profile, and VP8 under loss
  * repaired by NACK/RTX. Each test waits on the network, not the CPU, so they run concurrently.
  */
-import { MediaStream, MediaStreamTrack, type EncodedFrame, type RTCDataChannel, type RTCStats } from '@x/peerconnection';
+import type { EncodedFrame, RTCStats } from '@x/peerconnection';
 import { describe, expect, it } from 'vitest';
 import { canMakeNamespaces } from '../src/netns.js';
 import { fullProfile, internetPathConfiguration, mildProfile } from '../src/profiles.js';
+import { bulkChannels, videoTrack } from '../src/pair-contents.js';
 import { connected, relayedPair } from '../src/relayed-pair.js';
 import { transfer } from '../src/transfer.js';
 import { encodeVp8, isVp8Keyframe } from '../src/vp8-frames.js';
-
-function bulkChannels(): { prepare: (a: import('@x/peerconnection').RTCPeerConnection, b: import('@x/peerconnection').RTCPeerConnection) => void; ends: () => [RTCDataChannel, RTCDataChannel] } {
-  let tx: RTCDataChannel | undefined;
-  let rx: RTCDataChannel | undefined;
-  return {
-    prepare: (a, b) => {
-      tx = a.createDataChannel('bulk', { negotiated: true, id: 1 });
-      rx = b.createDataChannel('bulk', { negotiated: true, id: 1 });
-    },
-    ends: () => [tx!, rx!],
-  };
-}
 
 function statsOf(report: ReadonlyMap<string, RTCStats>, type: string): RTCStats[] {
   return [...report.values()].filter((s) => s.type === type);
@@ -78,20 +67,11 @@ describe('VP8 through the impairment relay on loopback', () => {
   it('VP8 under 5 % loss keeps decoding: every frame arrives complete and bit-exact, repaired by NACK over RTX', async () => {
     const frames = encodeVp8(4, { size: '640x480', bitrate: '1500k', noise: true });
     expect(frames.length).toBeGreaterThanOrEqual(100);
-    const video = new MediaStreamTrack('video');
-    let remoteTrack: Promise<MediaStreamTrack> | undefined;
-    const pair = await relayedPair({
-      model: { loss: 0.05, delayMs: 20, jitterMs: 5, keepOrder: true, seed: 5 },
-      prepare: (a, b) => {
-        a.addTrack(video, new MediaStream([video]));
-        remoteTrack = new Promise((resolve) => {
-          b.ontrack = (e) => resolve(e.track as MediaStreamTrack);
-        });
-      },
-    });
+    const video = videoTrack();
+    const pair = await relayedPair({ model: { loss: 0.05, delayMs: 20, jitterMs: 5, keepOrder: true, seed: 5 }, prepare: video.prepare });
     try {
       await Promise.all([connected(pair.a), connected(pair.b)]);
-      const track = await remoteTrack!;
+      const track = await video.remote();
       const got: EncodedFrame[] = [];
       const all = new Promise<void>((resolve) => {
         track.onFrame = (f) => {
@@ -105,7 +85,7 @@ describe('VP8 through the impairment relay on loopback', () => {
       const trailer = frames.slice(0, 10);
       const stream = [...frames, ...trailer];
       for (let i = 0; i < stream.length; i++) {
-        video.writeFrame(stream[i]!, { timestamp: i * 33_333, keyframe: isVp8Keyframe(stream[i]!) });
+        video.local.writeFrame(stream[i]!, { timestamp: i * 33_333, keyframe: isVp8Keyframe(stream[i]!) });
         await new Promise((resolve) => setTimeout(resolve, 33));
       }
       // Not a hang when a frame never comes: say which ones did not.

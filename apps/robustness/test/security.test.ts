@@ -5,15 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import {
-  MediaStream, MediaStreamTrack, type EncodedFrame, type RTCDataChannel, type RTCPeerConnection, type RTCStats,
-} from '@x/peerconnection';
+import type { EncodedFrame, RTCDataChannel, RTCPeerConnection, RTCStats } from '@x/peerconnection';
 import { parse } from '@x/sdp';
 import { SrtpSession, splitKeyingMaterial } from '@x/srtp';
 import {
   attr, decodeMessage, encodeMessage, IceControlling, Priority, shortTermKey, StunClass, StunMethod, Username,
 } from '@x/stun';
 import { describe, expect, it } from 'vitest';
+import { videoTrack } from '../src/pair-contents.js';
 import { candidateEndpoint, connected, gathered, loopbackFactory, negotiate, opened, relayedPair } from '../src/relayed-pair.js';
 import { startTapRelay, type TapRelay } from '../src/tap-relay.js';
 import { encodeVp8, isVp8Keyframe } from '../src/vp8-frames.js';
@@ -130,24 +129,18 @@ describe.concurrent('security', () => {
 
   it('SRTP replays and forged authentication tags are dropped at the peer; the session counts them by reason', async () => {
     const frames = encodeVp8(1, { gop: 30 }).slice(0, 20);
-    const video = new MediaStreamTrack('video');
-    let remoteTrack: Promise<MediaStreamTrack> | undefined;
+    const video = videoTrack();
     const srtpSeen: Buffer[] = [];
     const pair = await relayedPair<TapRelay>({
       startRelay: (x, y) => startTapRelay(x, y, (direction, d) => {
         // RTP (not RTCP: payload type 192–223) from a to b, RFC 7983's 128–191 range.
         if (direction === 'aToB' && d[0]! >= 128 && d[0]! <= 191 && !(d[1]! >= 192 && d[1]! <= 223)) srtpSeen.push(Buffer.from(d));
       }),
-      prepare: (a, b) => {
-        a.addTrack(video, new MediaStream([video]));
-        remoteTrack = new Promise((resolve) => {
-          b.ontrack = (e) => resolve(e.track as MediaStreamTrack);
-        });
-      },
+      prepare: video.prepare,
     });
     try {
       await Promise.all([connected(pair.a), connected(pair.b)]);
-      const track = await remoteTrack!;
+      const track = await video.remote();
       const got: EncodedFrame[] = [];
       let waiting: { n: number; resolve: () => void } | undefined;
       track.onFrame = (f) => {
@@ -158,7 +151,7 @@ describe.concurrent('security', () => {
         if (got.length >= n) resolve();
         else waiting = { n, resolve };
       });
-      const write = (i: number): void => video.writeFrame(frames[i]!, { timestamp: i * 33_333, keyframe: isVp8Keyframe(frames[i]!) });
+      const write = (i: number): void => video.local.writeFrame(frames[i]!, { timestamp: i * 33_333, keyframe: isVp8Keyframe(frames[i]!) });
       for (let i = 0; i < frames.length - 1; i++) write(i);
       await until(frames.length - 1);
       expect(srtpSeen.length).toBeGreaterThan(frames.length - 2);

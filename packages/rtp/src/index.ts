@@ -1,7 +1,7 @@
 export { RtpError } from './errors.js';
 export type { RtpErrorCode } from './errors.js';
 export {
-  parseRtpPacket, serializeRtpPacket, rtpPacketSize, getRtpExtension, isRtcpPacket, ONE_BYTE_PROFILE, TWO_BYTE_PROFILE,
+  parseRtpPacket, serializeRtpPacket, rtpPacketSize, getRtpExtension, rtpExtensionValueOffset, isRtcpPacket, ONE_BYTE_PROFILE, TWO_BYTE_PROFILE,
 } from './rtp-packet.js';
 export type { RtpPacket, RtpHeaderExtension } from './rtp-packet.js';
 export * from './header-extensions.js';
@@ -52,3 +52,5 @@ export { RtpReceiveStream } from './receive-stream.js';
 export type { RtpReceiveStreamOptions, ReceivedFrame, RtpReceiveStreamStats } from './receive-stream.js';
 export { RtpSendStream } from './send-stream.js';
 export type { RtpSendStreamOptions, RtcpReaction, TransportCc } from './send-stream.js';
+export { Pacer } from './pacer.js';
+export type { PacedPacketKind, PacerOptions, PacerStats } from './pacer.js';

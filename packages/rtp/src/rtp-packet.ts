@@ -226,6 +226,41 @@ function writeU32(buf: Uint8Array, i: number, v: number): void {
   buf[i] = v >>> 24; buf[i + 1] = v >>> 16; buf[i + 2] = v >>> 8; buf[i + 3] = v;
 }
 
+/**
+ * Where the value of header extension `id` starts in serialized RTP `packet` (RFC 8285 one-byte
+ * or two-byte form), or -1 when the packet has no such element or its extension block does not
+ * parse. Reads the bytes in place, without parsing the packet, so a sender can rewrite a value
+ * (a transport-wide sequence number) as the packet leaves.
+ */
+export function rtpExtensionValueOffset(packet: Uint8Array, id: number): number {
+  if (packet.length < 12 || (packet[0]! & 0x10) === 0) return -1;
+  const start = 12 + 4 * (packet[0]! & 0x0f);
+  if (packet.length < start + 4) return -1;
+  const profile = (packet[start]! << 8) | packet[start + 1]!;
+  const end = start + 4 + 4 * ((packet[start + 2]! << 8) | packet[start + 3]!);
+  if (end > packet.length) return -1;
+  const oneByte = profile === ONE_BYTE_PROFILE;
+  if (!oneByte && (profile & 0xfff0) !== TWO_BYTE_PROFILE) return -1;
+  let i = start + 4;
+  while (i < end) {
+    const b = packet[i]!;
+    if (b === 0) { i++; continue; } // padding
+    if (oneByte) {
+      const elementId = b >> 4;
+      if (elementId === 15) return -1; // reserved: stop parsing (RFC 8285 §4.2)
+      const length = (b & 0x0f) + 1;
+      if (elementId === id) return i + 1 + length <= end ? i + 1 : -1;
+      i += 1 + length;
+    } else {
+      if (i + 1 >= end) return -1;
+      const length = packet[i + 1]!;
+      if (b === id) return i + 2 + length <= end ? i + 2 : -1;
+      i += 2 + length;
+    }
+  }
+  return -1;
+}
+
 /** The value of extension `id` in `p`, or undefined. */
 export function getRtpExtension(p: RtpPacket, id: number): Uint8Array | undefined {
   for (const e of p.extensions) if (e.id === id) return e.value;

@@ -19,7 +19,17 @@ export interface TransportCc {
   estimator: SendSideBandwidthEstimator;
   /** The next transport-wide sequence number; shared, so streams take turns. */
   sequence: { next: number };
+  /**
+   * A pacer between the streams and the wire numbers packets as they leave: the stream writes the
+   * extension with a placeholder value and neither takes a number nor records the send; whoever
+   * sends stamps it in place (`rtpExtensionValueOffset`) and calls the estimator's
+   * `onPacketSent` then, so numbers follow the order on the wire and send times are real.
+   */
+  assignedOnSend?: boolean;
 }
+
+/** Stands in for the transport-wide sequence number until the packet leaves (`TransportCc.assignedOnSend`). */
+const TRANSPORT_SEQUENCE_PLACEHOLDER = new Uint8Array(2);
 
 /** Options of {@link RtpSendStream}. */
 export interface RtpSendStreamOptions {
@@ -76,7 +86,8 @@ export class RtpSendStream {
     for (let i = 0; i < payloads.length; i++) {
       const extensions = this.options.extensions ? [...this.options.extensions] : [];
       let tseq = -1;
-      if (tcc) {
+      if (tcc?.assignedOnSend === true) extensions.push({ id: tcc.extensionId, value: TRANSPORT_SEQUENCE_PLACEHOLDER });
+      else if (tcc) {
         tseq = tcc.sequence.next;
         tcc.sequence.next = (tseq + 1) & 0xffff;
         extensions.push({ id: tcc.extensionId, value: serializeTransportWideSequenceNumber(tseq) });
@@ -87,7 +98,7 @@ export class RtpSendStream {
       });
       this.sequenceNumber = (this.sequenceNumber + 1) & 0xffff;
       this.history.store(bytes);
-      if (tcc) tcc.estimator.onPacketSent(tseq, bytes.length, nowMs);
+      if (tseq >= 0) tcc!.estimator.onPacketSent(tseq, bytes.length, nowMs);
       this.sr.onPacketSent(rtpTimestamp >>> 0, payloads[i]!.length, unixMs);
       this.stats.packetsSent++;
       this.stats.bytesSent += bytes.length;

@@ -45,6 +45,12 @@ export interface PeerConnectionDependencies {
   codecs: { audio: MediaCapabilities; video: MediaCapabilities };
   /** Largest SCTP message this side accepts (a=max-message-size). Default 262144. */
   maxMessageSize: number;
+  /**
+   * Pace outgoing RTP (`paced-sender.ts`): a frame's packets and a NACK's retransmissions leave
+   * spread at 2.5 × the send rate instead of in one burst. Default true; false sends each packet
+   * as it is written.
+   */
+  pacing: boolean;
 }
 
 const silent: Logger = { debug: () => undefined, warn: () => undefined };
@@ -57,6 +63,7 @@ function withDefaults(d: Partial<PeerConnectionDependencies>): PeerConnectionDep
     ice: { ...(d.ice ?? {}) },
     codecs: d.codecs ?? { audio: defaultAudioCapabilities(), video: defaultVideoCapabilities() },
     maxMessageSize: d.maxMessageSize ?? 262144,
+    pacing: d.pacing ?? true,
   };
 }
 

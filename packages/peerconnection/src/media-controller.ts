@@ -4,7 +4,7 @@
  * it routes unprotected RTP by MID header extension, then SSRC (from `a=ssrc` or learned from a
  * packet that carried the MID), then payload type (RFC 8843 §9.2); it feeds RTCP to the streams
  * it is about and sends SR, RR, NACK, PLI and transport-cc feedback (`transport-feedback-sender.ts`)
- * on a timer.
+ * on a timer. All RTP of the transport leaves through one pacer (`paced-sender.ts`).
  */
 import {
   RtpError, SendSideBandwidthEstimator, getRtpExtension, parseRtcp, parseRtpPacket, parseSdesIdExtension, type RtcpPacket, type RtpPacket, type TransportCc,
@@ -12,6 +12,7 @@ import {
 import { isRejected, type MediaSection, type SessionDescription } from '@x/sdp';
 import { MediaReceiver } from './media-receiver.js';
 import { MediaSender, type MediaSenderContext } from './media-sender.js';
+import { PacedSender } from './paced-sender.js';
 import type { TrackSink } from './media-stream-track.js';
 import { extensionIds, sendCodec, rtxPayloadType, transportCcPayloadTypes, type ExtensionIds } from './rtp-codec.js';
 import { TransportFeedbackSender } from './transport-feedback-sender.js';
@@ -56,12 +57,16 @@ export class MediaController {
   #nextSr = 0;
   #ready = false;
   #closed = false;
-  readonly #transportCc: TransportCc = { extensionId: 0, estimator: new SendSideBandwidthEstimator(), sequence: { next: 1 } };
+  readonly #transportCc: TransportCc = { extensionId: 0, estimator: new SendSideBandwidthEstimator(), sequence: { next: 1 }, assignedOnSend: true };
   readonly #ctx: MediaSenderContext;
+  /** The transport's RTP egress: every sender's media and RTX, paced, numbered for transport-cc as it leaves. */
+  readonly pacedSender: PacedSender;
 
-  constructor(private readonly transport: MediaTransport, private readonly cname: string) {
+  /** `options.pacing: false` sends each packet as it is written (no pacer queue). */
+  constructor(private readonly transport: MediaTransport, private readonly cname: string, options: { pacing?: boolean } = {}) {
+    this.pacedSender = new PacedSender(transport, this.#transportCc, () => this.#transportCcId, () => this.availableOutgoingBitrate, options.pacing ?? true);
     this.#ctx = {
-      sendRtp: (p) => transport.sendRtp(p),
+      sendRtp: (p, kind, onSent) => this.pacedSender.send(p, kind, onSent),
       sendRtcp: (p) => transport.sendRtcp(p),
       now: () => transport.now(),
       unixNow: () => Date.now(),
@@ -114,6 +119,7 @@ export class MediaController {
   /** SRTP is keyed: RTCP timers start. */
   srtpReady(): void {
     this.#ready = true;
+    if (!this.#closed) this.pacedSender.start();
     this.#maybeStart();
   }
 
@@ -166,6 +172,7 @@ export class MediaController {
   /** Stops timers; streams stay for the last stats. */
   close(): void {
     this.#closed = true;
+    this.pacedSender.close();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     for (const t of this.senders.keys()) t.sender.media = undefined;
@@ -294,9 +301,10 @@ export class MediaController {
 
   /**
    * @internal One timer step (tests call it with a simulated clock): RR/NACK/PLI, transport-cc
-   * feedback every 100 ms while packets arrive, and SR once a second.
+   * feedback every 100 ms while packets arrive, SR once a second, and whatever the pacer lets go.
    */
   tick(): void {
+    this.pacedSender.poll();
     const now = this.transport.now();
     const rtt = this.#rtt();
     for (const layers of this.receivers.values()) for (const r of layers) for (const p of r.poll(now, rtt)) this.transport.sendRtcp(p);

@@ -5,7 +5,7 @@
  * negotiated SSRC, payload type and extensions.
  */
 import {
-  RtpError, RtpSendStream, parseRtpPacket, roundTripTimeMs, serializeAbsSendTime, serializeRtpPacket, serializeSdesIdExtension,
+  RtpError, RtpSendStream, type PacedPacketKind, parseRtpPacket, roundTripTimeMs, serializeAbsSendTime, serializeRtpPacket, serializeSdesIdExtension,
   serializeTransportWideSequenceNumber, type ReportBlock, type RtcpPacket, type RtpHeaderExtension, type TransportCc,
 } from '@x/rtp';
 import type { EncodedFrameInit, TrackSink } from './media-stream-track.js';
@@ -13,18 +13,28 @@ import type { ExtensionIds, MediaCodec } from './rtp-codec.js';
 
 /** Where a sender's packets go and the clocks it reads. */
 export interface MediaSenderContext {
-  /** Protects and sends RTP; false when SRTP is not keyed yet. */
-  sendRtp(packet: Uint8Array): boolean;
+  /**
+   * Sends RTP (through the transport's pacer, `paced-sender.ts`): `onSent` runs once the packet
+   * was protected and left, which may be later; false when it was refused at once (SRTP not keyed yet).
+   */
+  sendRtp(packet: Uint8Array, kind: PacedPacketKind, onSent: (packet: Uint8Array) => void): boolean;
   sendRtcp(packet: Uint8Array): boolean;
   /** Monotonic ms. */
   now(): number;
   /** Wall clock ms (for SR NTP time and abs-send-time). */
   unixNow(): number;
-  /** Transport-wide congestion control state shared by the bundle, when negotiated. */
+  /**
+   * Transport-wide congestion control state shared by the bundle, when negotiated. With
+   * `assignedOnSend` the sequence number is stamped as the packet leaves, not here.
+   */
   transportCc: TransportCc | undefined;
 }
 
-/** outbound-rtp counters (W3C webrtc-stats: bytes are payload bytes, headers counted apart). */
+/**
+ * outbound-rtp counters (W3C webrtc-stats: bytes are payload bytes, headers counted apart).
+ * Packet and byte counts (retransmissions too) grow as packets leave the pacer; `framesSent`
+ * when a frame's packets were accepted for sending.
+ */
 export interface OutboundCounters {
   packetsSent: number;
   bytesSent: number;
@@ -154,8 +164,8 @@ export class MediaSender implements TrackSink {
     if (this.#abs !== undefined) this.#abs.value = serializeAbsSendTime(unix);
     const tcc = this.ctx.transportCc;
     if (tcc !== undefined && this.ids.transportCc !== undefined) {
-      extensions.push({ id: this.ids.transportCc, value: serializeTransportWideSequenceNumber(tcc.sequence.next) });
-      tcc.sequence.next = (tcc.sequence.next + 1) & 0xffff;
+      extensions.push({ id: this.ids.transportCc, value: serializeTransportWideSequenceNumber(tcc.assignedOnSend === true ? 0 : tcc.sequence.next) });
+      if (tcc.assignedOnSend !== true) tcc.sequence.next = (tcc.sequence.next + 1) & 0xffff;
     }
     this.#rawSeqOffset ??= this.#lastSeq === undefined ? 0 : (this.stream.nextSequenceNumber - p.sequenceNumber) & 0xffff;
     const sequenceNumber = (p.sequenceNumber + this.#rawSeqOffset) & 0xffff;
@@ -174,12 +184,7 @@ export class MediaSender implements TrackSink {
       else if (p.type === 'rr' || p.type === 'sr') for (const b of p.reports) if (b.ssrc === this.ssrc) this.#remoteReport(b);
     }
     const reaction = this.stream.receiveRtcp(packets, this.ctx.now(), this.ctx.unixNow());
-    for (const original of reaction.retransmissions) {
-      const r = this.#repaired(original);
-      if (!this.ctx.sendRtp(r)) continue;
-      this.counters.retransmittedPacketsSent++;
-      this.counters.retransmittedBytesSent += r.length - rtpHeaderSize(r) - paddingSize(r);
-    }
+    for (const original of reaction.retransmissions) this.ctx.sendRtp(this.#repaired(original), 'retransmission', this.#countRetransmission);
     if (reaction.keyframeRequested) this.onKeyframeRequest?.();
   }
 
@@ -204,16 +209,16 @@ export class MediaSender implements TrackSink {
   /**
    * A retransmission as it leaves. With transport-cc it takes the next transport-wide sequence
    * number, as libwebrtc's does: the feedback reports each packet that crossed the transport,
-   * and the repair is not the original. A simulcast layer's RTX packet names the stream it
-   * repairs with repaired-rtp-stream-id, not rtp-stream-id (RFC 8852 §3.2), so the receiver does
-   * not take it for a media stream.
+   * and the repair is not the original (with `assignedOnSend` the pacer stamps it as it leaves).
+   * A simulcast layer's RTX packet names the stream it repairs with repaired-rtp-stream-id, not
+   * rtp-stream-id (RFC 8852 §3.2), so the receiver does not take it for a media stream.
    */
   #repaired(packet: Uint8Array): Uint8Array {
     const ridId = this.ids.rid;
     const tccId = this.ids.transportCc;
     const tcc = this.ctx.transportCc;
     const renameRid = this.rid !== undefined && ridId !== undefined && this.rtx !== undefined && (packet[1]! & 0x7f) === this.rtx.payloadType;
-    const renumber = tcc !== undefined && tccId !== undefined;
+    const renumber = tcc !== undefined && tccId !== undefined && tcc.assignedOnSend !== true;
     if (!renameRid && !renumber) return packet;
     try {
       const p = parseRtpPacket(packet);
@@ -234,12 +239,21 @@ export class MediaSender implements TrackSink {
   }
 
   #send(p: Uint8Array): boolean {
-    if (!this.ctx.sendRtp(p)) return false;
+    if (!this.ctx.sendRtp(p, this.codec.video ? 'video' : 'audio', this.#countSent)) return false;
     this.#lastSeq = (p[2]! << 8) | p[3]!;
+    return true;
+  }
+
+  /** outbound-rtp counts a packet once it has left (made once per sender: no closure per packet). */
+  readonly #countSent = (p: Uint8Array): void => {
     const header = rtpHeaderSize(p);
     this.counters.packetsSent++;
     this.counters.headerBytesSent += header;
     this.counters.bytesSent += p.length - header - paddingSize(p);
-    return true;
-  }
+  };
+
+  readonly #countRetransmission = (r: Uint8Array): void => {
+    this.counters.retransmittedPacketsSent++;
+    this.counters.retransmittedBytesSent += r.length - rtpHeaderSize(r) - paddingSize(r);
+  };
 }

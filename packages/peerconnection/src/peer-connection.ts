@@ -135,6 +135,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     this.#media = new MediaController(
       { sendRtp: (p) => this.#transport.sendRtp(p), sendRtcp: (p) => this.#transport.sendRtcp(p), now: this.#deps.clock },
       this.#jsep.cname,
+      { pacing: this.#deps.pacing },
     );
     this.#desc = new SessionDescriptions({
       closed: () => this.#closed,

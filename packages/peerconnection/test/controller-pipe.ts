@@ -13,7 +13,9 @@ import { noNetwork } from './helpers.js';
  * `rtpToB` keeps every a→b RTP packet (dropped ones too), `rtcpToA` every b→a RTCP packet with
  * the time it left.
  */
-export function wireControllers(a: RTCPeerConnection, b: RTCPeerConnection, drop: (rtp: Uint8Array, index: number) => boolean = () => false) {
+export function wireControllers(
+  a: RTCPeerConnection, b: RTCPeerConnection, drop: (rtp: Uint8Array, index: number) => boolean = () => false, options: { pacing?: boolean } = {},
+) {
   let clock = 1000;
   const queue: Array<() => void> = [];
   const rtpToB: Uint8Array[] = [];
@@ -35,7 +37,7 @@ export function wireControllers(a: RTCPeerConnection, b: RTCPeerConnection, drop
       return true;
     },
     now: () => clock,
-  }, 'a');
+  }, 'a', options);
   const cb: MediaController = new MediaController({
     sendRtp: (p) => (queue.push(() => ca.receive(p.slice(), false)), true),
     sendRtcp: (p) => {
@@ -48,7 +50,7 @@ export function wireControllers(a: RTCPeerConnection, b: RTCPeerConnection, drop
       return true;
     },
     now: () => clock,
-  }, 'b');
+  }, 'b', options);
   const model = (pc: RTCPeerConnection, which: 'local' | 'remote') =>
     parse((which === 'local' ? pc.currentLocalDescription : pc.currentRemoteDescription)!.sdp);
   ca.configure(a.getTransceivers(), model(a, 'local'), model(a, 'remote'), 'remote');

@@ -147,7 +147,7 @@ describe('media controller (sans-IO)', () => {
     const units = h264AccessUnits();
     expect(units.length).toBeGreaterThan(5);
     units.forEach((u, i) => track.writeFrame(u, { timestamp: i * 33_333 }));
-    w.flush();
+    w.advance(1000); // written at once, they leave paced
     expect(got.map((f) => f.mimeType)).toEqual(units.map(() => 'video/H264'));
     expect(got.map((f) => Buffer.from(f.data).toString('hex'))).toEqual(units.map((u) => Buffer.from(u).toString('hex')));
     expect(got[0]!.keyframe).toBe(true);
@@ -194,9 +194,9 @@ describe('media controller (sans-IO)', () => {
     let frames = 0;
     b.getTransceivers()[0]!.receiver.track.onFrame = () => frames++;
     track.writeFrame(frames0[0]!, { timestamp: 0 });
-    w.flush();
+    w.advance(100);
     const captured: Uint8Array[] = [];
-    const ca = new MediaController({ sendRtp: (p) => (captured.push(p.slice()), true), sendRtcp: () => true, now: () => 0 }, 'x');
+    const ca = new MediaController({ sendRtp: (p) => (captured.push(p.slice()), true), sendRtcp: () => true, now: () => 0 }, 'x', { pacing: false });
     ca.configure(a.getTransceivers(), parse(a.currentLocalDescription!.sdp), parse(a.currentRemoteDescription!.sdp), 'remote');
     track.writeFrame(frames0[1]!, { timestamp: 33_333 });
     const seed = captured[0]!;

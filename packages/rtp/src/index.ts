@@ -22,6 +22,8 @@ export type { RtcpPacket, UnknownRtcpPacket } from './rtcp-packet.js';
 export { DEFAULT_MAX_PAYLOAD_SIZE } from './codec.js';
 export type { RtpPacketizer, RtpDepacketizer } from './codec.js';
 export { OpusPacketizer, OpusDepacketizer } from './opus.js';
+export { readIvf, writeIvf, vp8KeyframeSize, type IvfFile, type IvfFrame, type IvfHeader } from './ivf.js';
+export { readOggOpus, writeOggOpus, opusPacketSamples, type OggOpusFile, type OggOpusOptions } from './ogg-opus.js';
 export { Vp8Packetizer, Vp8Depacketizer, parseVp8PayloadDescriptor } from './vp8.js';
 export type { Vp8PayloadDescriptor, Vp8PacketizerOptions } from './vp8.js';
 export { H264Packetizer, H264Depacketizer, H264NalType, splitAnnexB } from './h264.js';

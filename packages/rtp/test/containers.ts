@@ -1,8 +1,8 @@
-// Small readers for the test vectors: IVF (VP8/VP9/AV1), Annex-B access units (H.264), Ogg (Opus).
+// The test vectors: IVF (VP8/VP9/AV1) and Ogg Opus through src's readers, Annex-B access units (H.264).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { splitAnnexB } from '../src/index.js';
+import { readIvf as parseIvf, readOggOpus, splitAnnexB } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -10,44 +10,15 @@ export function vector(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(here, 'vectors', name)));
 }
 
-/** Frames of an IVF file: 32-byte file header, then 12-byte frame headers (size LE32, pts LE64). */
+/** Frames of an IVF vector as bytes (src/ivf.ts reads the file). */
 export function readIvf(buf: Uint8Array): { fourcc: string; frames: Uint8Array[] } {
-  if (String.fromCharCode(...buf.subarray(0, 4)) !== 'DKIF') throw new Error('not IVF');
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const headerSize = view.getUint16(6, true);
-  const frames: Uint8Array[] = [];
-  let i = headerSize;
-  while (i + 12 <= buf.length) {
-    const size = view.getUint32(i, true);
-    frames.push(buf.subarray(i + 12, i + 12 + size));
-    i += 12 + size;
-  }
-  return { fourcc: String.fromCharCode(...buf.subarray(8, 12)), frames };
+  const file = parseIvf(buf);
+  return { fourcc: file.fourcc, frames: file.frames.map((f) => f.data) };
 }
 
-/** Packets of an Ogg stream (RFC 3533): segments joined until one shorter than 255. */
-export function readOggPackets(buf: Uint8Array): Uint8Array[] {
-  const packets: Uint8Array[] = [];
-  let pending: number[] = [];
-  let i = 0;
-  while (i + 27 <= buf.length) {
-    if (String.fromCharCode(...buf.subarray(i, i + 4)) !== 'OggS') throw new Error('bad Ogg page');
-    const nsegs = buf[i + 26]!;
-    const table = buf.subarray(i + 27, i + 27 + nsegs);
-    let o = i + 27 + nsegs;
-    for (const len of table) {
-      pending.push(...buf.subarray(o, o + len));
-      o += len;
-      if (len < 255) { packets.push(new Uint8Array(pending)); pending = []; }
-    }
-    i = o;
-  }
-  return packets;
-}
-
-/** Opus packets of an Ogg Opus file (RFC 7845): skips OpusHead and OpusTags. */
+/** Opus packets of an Ogg Opus vector (src/ogg-opus.ts reads the file). */
 export function readOpusPackets(buf: Uint8Array): Uint8Array[] {
-  return readOggPackets(buf).slice(2);
+  return readOggOpus(buf).packets;
 }
 
 /** H.264 access units of an Annex-B stream: a new one starts at an AUD, SPS, or a slice with first_mb_in_slice = 0 after a slice. */

@@ -1,10 +1,12 @@
-// The IVF and Ogg Opus reader and writer the media scenarios use, against Debian's ffmpeg: files
-// ffmpeg made read back frame for frame, and what we write ffmpeg decodes without a complaint.
+// The containers the media scenarios use (@x/rtp's IVF and Ogg Opus, the harness's H.264 access
+// units) against Debian's ffmpeg: files ffmpeg made read back frame for frame, and what we write
+// ffmpeg decodes without a complaint.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ContainerError, opusPacketSamples, readH264AccessUnits, readIvf, readOggOpus, writeIvf, writeOggOpus } from '../src/media/containers.js';
+import { opusPacketSamples, readIvf, readOggOpus, RtpError, writeIvf, writeOggOpus } from '@x/rtp';
+import { ContainerError, readH264AccessUnits } from '../src/media/containers.js';
 import { decodeCheck, ffmpegMissing, makeMediaFiles, mediaSeconds } from '../src/media/ffmpeg.js';
 
 const missing = ffmpegMissing();
@@ -27,13 +29,13 @@ describe.skipIf(missing && !ci)(`IVF, Ogg Opus and H.264 with ffmpeg${missing ? 
   });
 
   it('reads every Opus packet of an Ogg ffmpeg wrote, and writes one ffmpeg decodes packet for packet', () => {
-    const packets = readOggOpus(readFileSync(files.ogg));
+    const packets = readOggOpus(readFileSync(files.ogg)).packets;
     expect(packets.length).toBeGreaterThanOrEqual(50 * mediaSeconds);
     expect(packets.every((p) => opusPacketSamples(p) === 960)).toBe(true);
     const out = join(dir, 'copy.ogg');
     writeFileSync(out, writeOggOpus(packets));
     expect(decodeCheck(out)).toEqual({ codec: 'opus', frames: packets.length, errors: '' });
-    expect(readOggOpus(readFileSync(out))).toEqual(packets);
+    expect(readOggOpus(readFileSync(out)).packets).toEqual(packets);
   });
 
   it('splits the H.264 ffmpeg wrote into access units, an IDR every 15, which ffmpeg decodes frame for frame', () => {
@@ -53,14 +55,14 @@ describe.skipIf(missing && !ci)(`IVF, Ogg Opus and H.264 with ffmpeg${missing ? 
 });
 
 describe('bad container input', () => {
-  it('gives a ContainerError for garbage, truncations and a missing OpusHead', () => {
-    expect(() => readIvf(new Uint8Array(10))).toThrow(ContainerError);
+  it('gives RtpError (IVF, Ogg) or ContainerError (H.264) for garbage, truncations and a missing OpusHead', () => {
+    expect(() => readIvf(new Uint8Array(10))).toThrow(RtpError);
     const ivf = writeIvf([new Uint8Array(100)]);
-    expect(() => readIvf(ivf.subarray(0, ivf.length - 10))).toThrow(ContainerError);
-    expect(() => readOggOpus(new TextEncoder().encode('not an ogg file at all, really not'))).toThrow(ContainerError);
+    expect(() => readIvf(ivf.subarray(0, ivf.length - 10))).toThrow(RtpError);
+    expect(() => readOggOpus(new TextEncoder().encode('not an ogg file at all, really not'))).toThrow(RtpError);
     const ogg = writeOggOpus([new Uint8Array([0xfc, 1, 2, 3])]);
-    expect(() => readOggOpus(ogg.subarray(0, ogg.length - 2))).toThrow(ContainerError);
-    expect(() => readOggOpus(ogg.subarray(47))).toThrow(ContainerError); // OpusTags first: no OpusHead
+    expect(() => readOggOpus(ogg.subarray(0, ogg.length - 2))).toThrow(RtpError);
+    expect(() => readOggOpus(ogg.subarray(47))).toThrow(RtpError); // OpusTags first: no OpusHead
     expect(() => readH264AccessUnits(new Uint8Array([1, 2, 3, 4, 5]))).toThrow(ContainerError);
     expect(() => readH264AccessUnits(new Uint8Array([0, 0, 0, 1, 0x67, 0x42, 0, 0, 1, 0x68]))).toThrow(ContainerError); // no AUD
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readIvf, readOggOpus } from '@x/rtp';
 import { afterEach } from 'vitest';
 import { PeerConnectionFactory, type RTCConfiguration, type RTCPeerConnection } from '../src/index.js';
 
@@ -103,45 +104,12 @@ export async function eventually<T>(probe: () => Promise<T | undefined> | T | un
   }
 }
 
-/** VP8 frames of an IVF file: a 32-byte file header, then a 12-byte header (size, pts) before each frame. */
-export function readIvf(buf: Uint8Array): Uint8Array[] {
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const frames: Uint8Array[] = [];
-  for (let o = v.getUint16(6, true); o + 12 <= buf.length;) {
-    const size = v.getUint32(o, true);
-    frames.push(buf.slice(o + 12, o + 12 + size));
-    o += 12 + size;
-  }
-  return frames;
-}
-
 /** The VP8 frames of @x/rtp's test vector. */
 export function vp8Frames(): Uint8Array[] {
-  return readIvf(new Uint8Array(readFileSync(new URL('../../rtp/test/vectors/vp8.ivf', import.meta.url))));
-}
-
-/** Ogg (RFC 3533) packets of an Opus file, less the OpusHead and OpusTags headers (RFC 7845). */
-export function readOggOpus(buf: Uint8Array): Uint8Array[] {
-  const packets: Uint8Array[] = [];
-  let pending: Uint8Array[] = [];
-  for (let o = 0; o + 27 <= buf.length;) {
-    const segments = buf[o + 26]!;
-    const table = buf.subarray(o + 27, o + 27 + segments);
-    let p = o + 27 + segments;
-    for (const len of table) {
-      pending.push(buf.subarray(p, p + len));
-      p += len;
-      if (len < 255) {
-        packets.push(new Uint8Array(Buffer.concat(pending)));
-        pending = [];
-      }
-    }
-    o = p;
-  }
-  return packets.slice(2);
+  return readIvf(new Uint8Array(readFileSync(new URL('../../rtp/test/vectors/vp8.ivf', import.meta.url)))).frames.map((f) => f.data.slice());
 }
 
 /** The Opus packets of @x/rtp's test vector. */
 export function opusPackets(): Uint8Array[] {
-  return readOggOpus(new Uint8Array(readFileSync(new URL('../../rtp/test/vectors/opus.ogg', import.meta.url))));
+  return readOggOpus(new Uint8Array(readFileSync(new URL('../../rtp/test/vectors/opus.ogg', import.meta.url)))).packets.map((p) => p.slice());
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readIvf as readIvfFile } from '@x/rtp';
 
 /** What the clip is. */
 export interface ClipSpec {
@@ -55,20 +56,10 @@ export async function prepareClip(spec: ClipSpec): Promise<ClipFiles> {
   return files;
 }
 
-/** The frames of an IVF file (32-byte file header, then a 12-byte header before each frame). */
+/** The VP8 frames of an IVF file (@x/rtp reads it), each marked keyframe or not. */
 export function readIvf(path: string): Vp8Frame[] {
-  const file = readFileSync(path);
-  if (file.toString('latin1', 0, 4) !== 'DKIF') throw new Error(`${path} is not an IVF file`);
-  const headerLength = file.readUInt16LE(6);
-  const frames: Vp8Frame[] = [];
-  for (let at = headerLength; at + 12 <= file.length; ) {
-    const size = file.readUInt32LE(at);
-    const data = file.subarray(at + 12, at + 12 + size);
-    // VP8 frame tag (RFC 6386 §9.1): bit 0 of the first byte is 0 for a keyframe.
-    frames.push({ data, keyframe: (data[0]! & 1) === 0 });
-    at += 12 + size;
-  }
-  return frames;
+  // VP8 frame tag (RFC 6386 §9.1): bit 0 of the first byte is 0 for a keyframe.
+  return readIvfFile(readFileSync(path)).frames.map((f) => ({ data: f.data, keyframe: (f.data[0]! & 1) === 0 }));
 }
 
 /** The raw I420 frames of the one-second file. */

@@ -3,7 +3,8 @@
 // keyframe, as a decoder would start) and write them to IVF / Ogg for ffmpeg to decode.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readH264AccessUnits, readIvf, readOggOpus, writeIvf, writeOggOpus } from '../media/containers.js';
+import { readIvf, readOggOpus, writeIvf, writeOggOpus } from '@x/rtp';
+import { readH264AccessUnits } from '../media/containers.js';
 import type { MediaHost } from './core.js';
 import { pace, type Pacer } from './media-pacer.js';
 
@@ -27,7 +28,7 @@ export function oursMedia(pc: { MediaStreamTrack: new (kind: 'audio' | 'video') 
       record = init.record;
       const tracks: any[] = [];
       if (init.audio) {
-        const packets = readOggOpus(readFileSync(init.files.ogg));
+        const packets = readOggOpus(readFileSync(init.files.ogg)).packets;
         const track = new pc.MediaStreamTrack('audio');
         pacers.push(pace(20, (i) => track.writeFrame(packets[i % packets.length], { timestamp: i * 20_000 }), (e) => log(`audio: ${String(e)}`)));
         tracks.push(track);

@@ -4,22 +4,13 @@
 // JSON line with what the test asserts.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { readIvf } from '@x/rtp';
 import { PeerConnectionFactory, MediaStreamTrack } from '../../dist/index.js';
 
 const require = createRequire(import.meta.url);
 const wrtc = require('@roamhq/wrtc');
 
-function readIvf(buf) {
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const frames = [];
-  for (let o = v.getUint16(6, true); o + 12 <= buf.length;) {
-    const size = v.getUint32(o, true);
-    frames.push(buf.slice(o + 12, o + 12 + size));
-    o += 12 + size;
-  }
-  return frames;
-}
-const vp8 = readIvf(new Uint8Array(readFileSync(new URL('../../../rtp/test/vectors/vp8.ivf', import.meta.url))));
+const vp8 = readIvf(new Uint8Array(readFileSync(new URL('../../../rtp/test/vectors/vp8.ivf', import.meta.url)))).frames.map((f) => f.data.slice());
 const plain = (report) => [...report.values()].map((s) => ({ ...s }));
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -124,7 +124,8 @@ describe.concurrent('faults', () => {
       await Promise.all([connected(a), connected(b), opened(tx!), opened(rx!)]);
       expect(await echoes(tx!, rx!, 'before')).toBe(true);
       // The path dies.
-      const disconnected = reaches(a, 'disconnected');
+      // Both sides see the silence (each by its own consent timer) before the restart.
+      const disconnected = Promise.all([reaches(a, 'disconnected'), reaches(b, 'disconnected')]);
       pair.relay.setModel('aToB', { loss: 1 });
       pair.relay.setModel('bToA', { loss: 1 });
       await disconnected;

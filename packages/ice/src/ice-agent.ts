@@ -616,7 +616,10 @@ export class IceAgent {
    * itself), and it nominates only in a triggered check answering a later one of ours.
    */
   private consentDelay(pair?: CandidatePair): number {
-    const [lo, hi] = pair !== undefined && !pair.nominated ? UNNOMINATED_RECHECK : this.opts.consentInterval;
+    const [clo, chi] = this.opts.consentInterval;
+    // Never rarer than consent asks: with a short consent interval (and so short timeouts) a
+    // one-second recheck would let the pair go disconnected between two answers.
+    const [lo, hi] = pair !== undefined && !pair.nominated ? [Math.min(UNNOMINATED_RECHECK[0], clo), Math.min(UNNOMINATED_RECHECK[1], chi)] : [clo, chi];
     return lo + (hi - lo) * this.opts.random();
   }
 

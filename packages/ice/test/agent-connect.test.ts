@@ -97,6 +97,24 @@ describe('two sans-IO agents on a simulated network', () => {
     expect(b.agent.stats.consentChecksSent - before).toBeLessThanOrEqual(1);
   });
 
+  it('re-checks a pair in use before nomination at least as often as a shorter consent interval asks', () => {
+    const net = new SimNetwork();
+    const short = { consentInterval: [200, 300] as const, disconnectedTimeout: 750, failedTimeout: 2500 };
+    const a = net.addPeer('A', { controlling: true, ta: 5000, ...short });
+    const b = net.addPeer('B', { controlling: false, ...short });
+    a.addHost('192.0.2.1', 5000);
+    b.addHost('192.0.2.2', 6000);
+    exchange(a, b);
+    net.run(500, () => b.agent.selectedPair !== undefined);
+    const before = b.agent.stats.consentChecksSent;
+    net.run(net.now + 3000);
+    // Still not nominated (A's nomination waits for Ta), and never disconnected: a check every
+    // 200–300 ms, not the one-second recheck that would outlast the 750 ms timeout.
+    expect(b.agent.selectedPair?.nominated).toBe(false);
+    expect(b.agent.stats.consentChecksSent - before).toBeGreaterThanOrEqual(10);
+    expect(b.states()).not.toContain('disconnected');
+  });
+
   it('sends checks as RFC 8445 §7.2.2 asks: USERNAME, PRIORITY, ICE-CONTROLLING, integrity and fingerprint', () => {
     const net = new SimNetwork();
     const a = net.addPeer('A', { controlling: true, tieBreaker: 0x0123456789abcdefn });

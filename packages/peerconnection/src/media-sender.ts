@@ -24,8 +24,8 @@ export interface MediaSenderContext {
   /** Wall clock ms (for SR NTP time and abs-send-time). */
   unixNow(): number;
   /**
-   * Transport-wide congestion control state shared by the bundle, when negotiated. With
-   * `assignedOnSend` the sequence number is stamped as the packet leaves, not here.
+   * Transport-wide congestion control state shared by the bundle, when negotiated. The sequence
+   * number is stamped as the packet leaves the paced sender, not here.
    */
   transportCc: TransportCc | undefined;
 }
@@ -164,8 +164,8 @@ export class MediaSender implements TrackSink {
     if (this.#abs !== undefined) this.#abs.value = serializeAbsSendTime(unix);
     const tcc = this.ctx.transportCc;
     if (tcc !== undefined && this.ids.transportCc !== undefined) {
-      extensions.push({ id: this.ids.transportCc, value: serializeTransportWideSequenceNumber(tcc.assignedOnSend === true ? 0 : tcc.sequence.next) });
-      if (tcc.assignedOnSend !== true) tcc.sequence.next = (tcc.sequence.next + 1) & 0xffff;
+      // A placeholder: the paced sender stamps the number as the packet leaves.
+      extensions.push({ id: this.ids.transportCc, value: serializeTransportWideSequenceNumber(0) });
     }
     this.#rawSeqOffset ??= this.#lastSeq === undefined ? 0 : (this.stream.nextSequenceNumber - p.sequenceNumber) & 0xffff;
     const sequenceNumber = (p.sequenceNumber + this.#rawSeqOffset) & 0xffff;
@@ -207,28 +207,18 @@ export class MediaSender implements TrackSink {
   }
 
   /**
-   * A retransmission as it leaves. With transport-cc it takes the next transport-wide sequence
-   * number, as libwebrtc's does: the feedback reports each packet that crossed the transport,
-   * and the repair is not the original (with `assignedOnSend` the pacer stamps it as it leaves).
-   * A simulcast layer's RTX packet names the stream it repairs with repaired-rtp-stream-id, not
+   * A retransmission as it leaves. Its transport-wide sequence number is a fresh one, as
+   * libwebrtc's is: the paced sender stamps every packet as it leaves, repairs too. A simulcast
+   * layer's RTX packet names the stream it repairs with repaired-rtp-stream-id, not
    * rtp-stream-id (RFC 8852 §3.2), so the receiver does not take it for a media stream.
    */
   #repaired(packet: Uint8Array): Uint8Array {
     const ridId = this.ids.rid;
-    const tccId = this.ids.transportCc;
-    const tcc = this.ctx.transportCc;
-    const renameRid = this.rid !== undefined && ridId !== undefined && this.rtx !== undefined && (packet[1]! & 0x7f) === this.rtx.payloadType;
-    const renumber = tcc !== undefined && tccId !== undefined && tcc.assignedOnSend !== true;
-    if (!renameRid && !renumber) return packet;
+    if (this.rid === undefined || ridId === undefined || this.rtx === undefined || (packet[1]! & 0x7f) !== this.rtx.payloadType) return packet;
     try {
       const p = parseRtpPacket(packet);
       const extensions = p.extensions.flatMap((e) => {
-        if (renumber && e.id === tccId) {
-          const value = serializeTransportWideSequenceNumber(tcc.sequence.next);
-          tcc.sequence.next = (tcc.sequence.next + 1) & 0xffff;
-          return [{ id: tccId, value }];
-        }
-        if (!renameRid || e.id !== ridId) return [e];
+        if (e.id !== ridId) return [e];
         return this.ids.repairedRid === undefined ? [] : [{ id: this.ids.repairedRid, value: e.value }];
       });
       return serializeRtpPacket({ ...p, extensions });

@@ -1,6 +1,6 @@
-// The harness proved with real peers against each other (ours is not in here until
-// @x/peerconnection connects; `pnpm interop` runs its cells). A peer not installed skips its cells
-// locally and fails them under CI=true, where .ci/run has installed every peer.
+// The harness proved with real peers against each other (ours is in ours.test.ts). A peer not
+// installed skips its cells locally and fails them under CI=true, where .ci/run has installed
+// every peer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeerSpec } from '../src/driver.js';
 import { openRun, type Role, type Run } from '../src/matrix.js';
@@ -33,7 +33,6 @@ for (const peer of [wrtc, chromium, pion, aiortc, werift]) missing.set(peer.name
 const turnMissing = coturnMissing();
 const mediaToolsMissing = ffmpegMissing();
 
-/** [subject, peer, scenario, subject's roles]: the cells that run here. */
 /** [subject, peer, scenario, subject's roles]: the cells that run here (a subset, to stay near a minute). */
 const cells: Array<[PeerSpec, PeerSpec, Scenario, Role[]]> = [
   [wrtc, chromium, reliableOrderedEcho, ['offerer', 'answerer']],

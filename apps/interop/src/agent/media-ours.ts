@@ -33,32 +33,20 @@ export function oursMedia(pc: { MediaStreamTrack: new (kind: 'audio' | 'video') 
         pacers.push(pace(20, (i) => track.writeFrame(packets[i % packets.length], { timestamp: i * 20_000 }), (e) => log(`audio: ${String(e)}`)));
         tracks.push(track);
       }
-      if (init.video === 'H264') {
-        // Annex B access units as they are (SPS and PPS before each IDR); the packetizer drops the AUDs.
-        const units = readH264AccessUnits(readFileSync(init.files.h264));
+      if (init.video) {
+        // H.264: the Annex B access units as they are (SPS and PPS before each IDR; the packetizer
+        // drops the AUDs). VP8: the IVF's frames, a keyframe where the frame tag's P bit is clear.
+        const frames = init.video === 'H264'
+          ? readH264AccessUnits(readFileSync(init.files.h264)).map((u) => ({ data: u.data, keyframe: u.keyframe }))
+          : readIvf(readFileSync(init.files.ivf)).frames.map((f) => ({ data: f.data, keyframe: (f.data[0]! & 1) === 0 }));
         const track = new pc.MediaStreamTrack('video');
         const frameUs = 1_000_000 / 30;
         pacers.push(
           pace(
             1000 / 30,
             (i) => {
-              const unit = units[i % units.length]!;
-              track.writeFrame(unit.data, { timestamp: Math.round(i * frameUs), keyframe: unit.keyframe });
-            },
-            (e) => log(`video: ${String(e)}`),
-          ),
-        );
-        tracks.push(track);
-      } else if (init.video) {
-        const { frames } = readIvf(readFileSync(init.files.ivf));
-        const track = new pc.MediaStreamTrack('video');
-        const frameUs = 1_000_000 / 30;
-        pacers.push(
-          pace(
-            1000 / 30,
-            (i) => {
-              const frame = frames[i % frames.length]!.data;
-              track.writeFrame(frame, { timestamp: Math.round(i * frameUs), keyframe: (frame[0]! & 1) === 0 });
+              const frame = frames[i % frames.length]!;
+              track.writeFrame(frame.data, { timestamp: Math.round(i * frameUs), keyframe: frame.keyframe });
             },
             (e) => log(`video: ${String(e)}`),
           ),

@@ -6,12 +6,9 @@
 // offer, our answer, and the frames that arrived per rid.
 import { chromium } from 'playwright-core';
 import { PeerConnectionFactory } from '../../dist/index.js';
+import { chromiumFlags } from './chromium-flags.mjs';
 
-const flags = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1', '--allow-loopback-in-peer-connection',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/',
-];
+const flags = [...chromiumFlags, '--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/'];
 const out = { frames: {}, keyframes: {} };
 let browser;
 const ours = new PeerConnectionFactory({ ice: { includeLoopback: true, ipv6: false, ipFilter: (a) => a === '127.0.0.1' } }).createPeerConnection();

@@ -9,14 +9,10 @@
 // Prints one JSON line: { runs: { feedback: Trial, none: Trial } } or { error }.
 import { chromium } from 'playwright-core';
 import { PeerConnectionFactory } from '../../dist/index.js';
+import { chromiumFlags } from './chromium-flags.mjs';
 
 const SECONDS = 10;
 const TCC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
-const flags = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1', '--allow-loopback-in-peer-connection',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-];
 const factory = new PeerConnectionFactory({ ice: { includeLoopback: true, ipv6: false, ipFilter: (a) => a === '127.0.0.1' } });
 
 const withoutTransportCc = (sdp) => sdp.split('\r\n')
@@ -118,7 +114,7 @@ async function trial(browser, feedback) {
 const out = { runs: {} };
 let browser;
 try {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: flags });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumFlags });
   out.runs.none = await trial(browser, false);
   out.runs.feedback = await trial(browser, true);
 } catch (e) {

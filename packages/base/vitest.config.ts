@@ -1,0 +1,2 @@
+// Shared settings: ../../vitest.shared.ts.
+export { default } from '../../vitest.shared.ts';

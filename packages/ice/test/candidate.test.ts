@@ -114,8 +114,8 @@ describe('candidate attribute (RFC 8839 §5.1)', () => {
     expect(t.tcpType).toBe('passive');
   });
 
-  it('parses every candidate line of the seven peers in the shared SDP fixtures and formats it back', () => {
-    const dir = join(__dirname, '../../../../shared/fixtures/sdp');
+  it('parses every candidate line of the repo\'s SDP fixtures (seven real peers) and formats it back', () => {
+    const dir = join(__dirname, '../../../fixtures/sdp');
     let n = 0;
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.sdp'))) {
       for (const line of readFileSync(join(dir, f), 'utf8').split(/\r?\n/)) {

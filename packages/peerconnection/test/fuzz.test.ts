@@ -19,7 +19,7 @@ function fuzzParameters(seed: number, numRuns: number): { seed: number; numRuns:
   };
 }
 
-const chrome = readFileSync(new URL('../../../../shared/fixtures/sdp/chromium-offer-av-data.sdp', import.meta.url), 'utf8');
+const chrome = readFileSync(new URL('../../../fixtures/sdp/chromium-offer-av-data.sdp', import.meta.url), 'utf8');
 const lines = chrome.split('\r\n').filter((l) => l !== '');
 const ALLOWED = new Set(['OperationError', 'InvalidAccessError', 'TypeError']);
 

@@ -1,5 +1,5 @@
 /**
- * Offers written by seven real peers (shared/fixtures/sdp): our peer takes each as a remote
+ * Offers written by real peers (fixtures/sdp at the repo root): our peer takes each as a remote
  * description and answers it. The fixtures' candidate addresses are never sent to: these
  * connections gather on no interface, so they have no socket at all.
  */
@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RTCPeerConnection } from '../src/index.js';
 import { noNetwork, rejection } from './helpers.js';
 
-const dir = new URL('../../../../shared/fixtures/sdp/', import.meta.url);
+const dir = new URL('../../../fixtures/sdp/', import.meta.url);
 const offers = ['chromium-offer-av-data.sdp', 'libwebrtc-wrtc-offer.sdp', 'libdatachannel-offer.sdp', 'werift-offer.sdp', 'aiortc-offer.sdp', 'pion-offer.sdp'];
 
 const open: RTCPeerConnection[] = [];

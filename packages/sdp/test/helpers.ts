@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const VECTORS = join(dirname(fileURLToPath(import.meta.url)), 'vectors');
+/** The repo's SDP fixtures (fixtures/sdp at the root), shared with the ice and peerconnection tests. */
+export const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/sdp');
 
 /** A vector file as text. */
 export function vector(name: string): string {

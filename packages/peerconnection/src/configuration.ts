@@ -70,9 +70,11 @@ function enumValue<T extends string>(value: unknown, allowed: readonly T[], name
  * Validates a configuration as the constructor and setConfiguration do: bad enum values are
  * TypeError, a URL that is not stun/stuns/turn/turns is SyntaxError, a TURN server without
  * username and credential is InvalidAccessError, an expired certificate is InvalidAccessError.
+ * `null` and `undefined` are the empty configuration, as WebIDL converts them to a dictionary.
  */
-export function resolveConfiguration(c: RTCConfiguration = {}, now = Date.now()): ResolvedConfiguration {
-  if (c === null || typeof c !== 'object') throw new TypeError('configuration must be a dictionary');
+export function resolveConfiguration(given: RTCConfiguration | null = {}, now = Date.now()): ResolvedConfiguration {
+  const c = given ?? {};
+  if (typeof c !== 'object') throw new TypeError('configuration must be a dictionary');
   const iceServers: RTCIceServer[] = [];
   for (const server of c.iceServers ?? []) {
     if (server === null || typeof server !== 'object' || server.urls === undefined) throw new TypeError('RTCIceServer needs urls');

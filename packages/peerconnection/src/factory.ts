@@ -77,7 +77,7 @@ export class PeerConnectionFactory {
   }
 
   /** A new RTCPeerConnection; `dependencies` override the factory's for this one connection. */
-  createPeerConnection(configuration: RTCConfiguration = {}, dependencies: Partial<PeerConnectionDependencies> = {}): RTCPeerConnection {
+  createPeerConnection(configuration: RTCConfiguration | null = {}, dependencies: Partial<PeerConnectionDependencies> = {}): RTCPeerConnection {
     return new RTCPeerConnection(configuration, { ...this.dependencies, ...dependencies });
   }
 }

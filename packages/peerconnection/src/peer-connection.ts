@@ -71,10 +71,11 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   #media!: MediaController;
 
   /**
-   * `new RTCPeerConnection(configuration)`. The second argument is how a
-   * {@link PeerConnectionFactory} passes its dependencies; leave it out for the default factory.
+   * `new RTCPeerConnection(configuration)`; `null` or nothing is the empty configuration, as in
+   * browsers (WebIDL). The second argument is how a {@link PeerConnectionFactory} passes its
+   * dependencies; leave it out for the default factory.
    */
-  constructor(configuration: RTCConfiguration = {}, dependencies?: Partial<PeerConnectionDependencies>) {
+  constructor(configuration: RTCConfiguration | null = {}, dependencies?: Partial<PeerConnectionDependencies>) {
     super();
     this.#deps = resolveDependencies(dependencies);
     this.#config = resolveConfiguration(configuration);
@@ -220,8 +221,12 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     return copyConfiguration(this.#config);
   }
 
-  /** Changes ICE servers and policy; certificates, bundlePolicy and rtcpMuxPolicy cannot change (InvalidModificationError). */
-  setConfiguration(configuration: RTCConfiguration = {}): void {
+  /**
+   * Changes ICE servers and policy; certificates, bundlePolicy and rtcpMuxPolicy cannot change
+   * (InvalidModificationError). `null` or nothing is the empty configuration (WebIDL), so it
+   * resets what may change to the defaults.
+   */
+  setConfiguration(configuration: RTCConfiguration | null = {}): void {
     if (this.#closed) throw closedError('setConfiguration');
     const next = resolveConfiguration(configuration);
     if (next.certificates.length === 0) next.certificates = [...this.#config.certificates];

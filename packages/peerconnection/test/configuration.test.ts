@@ -46,6 +46,29 @@ describe('configuration', () => {
     a.close();
     expect(thrown(() => a.setConfiguration({}))).toBe('InvalidStateError');
   });
+
+  // WebIDL converts null and undefined to an empty dictionary for `optional RTCConfiguration
+  // configuration = {}` (constructor and setConfiguration alike); any other non-object is TypeError.
+  it('null and undefined are the empty configuration, in the constructor and in setConfiguration', async () => {
+    const defaults = pc().getConfiguration();
+    for (const given of [null, undefined]) {
+      const p = new RTCPeerConnection(given);
+      open.push(p);
+      expect(p.getConfiguration()).toEqual(defaults);
+      const q = noNetwork.createPeerConnection(given);
+      open.push(q);
+      expect(q.getConfiguration()).toEqual(defaults);
+    }
+    const cert = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
+    const a = pc({ iceServers: [{ urls: 'stun:127.0.0.1' }], iceTransportPolicy: 'relay', certificates: [cert] });
+    a.setConfiguration(null);
+    expect(a.getConfiguration()).toMatchObject({ iceServers: [], iceTransportPolicy: 'all', certificates: [cert] });
+    a.setConfiguration({ iceServers: [{ urls: 'stun:127.0.0.1' }] });
+    a.setConfiguration(undefined);
+    expect(a.getConfiguration().iceServers).toEqual([]);
+    expect(thrown(() => new RTCPeerConnection(5 as unknown as null, noNetwork.dependencies))).toBe('TypeError');
+    expect(thrown(() => a.setConfiguration('relay' as unknown as null))).toBe('TypeError');
+  });
 });
 
 describe('certificates', () => {

@@ -89,7 +89,9 @@ export function write(sd: SessionDescription): string {
   for (const e of sd.extmaps) out.push(extmapLine(e));
   if (sd.direction !== undefined) out.push(`a=${sd.direction}`);
   if (sd.msidSemantic !== undefined) {
-    out.push(`a=msid-semantic:${[sd.msidSemantic.semantic, ...sd.msidSemantic.identifiers].join(' ')}`);
+    // With the space after the colon, as libwebrtc writes it: sdp-transform (and parsers built
+    // like it) match `msid-semantic:\s?<semantic> <token>` and file a bare `:WMS` as invalid.
+    out.push(`a=msid-semantic: ${[sd.msidSemantic.semantic, ...sd.msidSemantic.identifiers].join(' ')}`);
   }
   out.push(...othersOfType(sd.otherLines, 'a'));
   for (const m of sd.media) writeMedia(m, out);

@@ -266,7 +266,7 @@ describe('offers', () => {
 
   it('writes what WebRTC peers expect', () => {
     for (const l of [
-      'a=group:BUNDLE 0 1 2', 'a=extmap-allow-mixed', 'a=msid-semantic:WMS',
+      'a=group:BUNDLE 0 1 2', 'a=extmap-allow-mixed', 'a=msid-semantic: WMS',
       'm=audio 53143 UDP/TLS/RTP/SAVPF 111 0 8', 'c=IN IP4 127.0.0.1', 'a=setup:actpass', 'a=rtcp-mux', 'a=rtcp-rsize',
       'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10;useinbandfec=1', 'a=msid:s a', 'a=ssrc:1 cname:c',
       'm=video 9 UDP/TLS/RTP/SAVPF 96 97 102 99 104 100 98 101', 'a=recvonly', 'a=fmtp:97 apt=96', 'a=fmtp:101 apt=98',

@@ -1,4 +1,5 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { Emitter } from '@x/base';
 import { nodeAead, type AeadFactory } from './aead.js';
 import { AlertDescription, AlertLevel, alertForError, encodeAlert, parseAlert } from './alert.js';
 import type { DtlsCertificate } from './certificate.js';
@@ -7,7 +8,6 @@ import { ClientHandshake } from './client-handshake.js';
 import { ClientHelloAssembler } from './client-hello-assembler.js';
 import { ContentType, HandshakeType, MAX_PLAINTEXT_LENGTH } from './constants.js';
 import { CookieGenerator } from './cookie.js';
-import { Emitter } from './emitter.js';
 import { DtlsError } from './errors.js';
 import { matchesFingerprint, type CertificateFingerprint } from './fingerprint.js';
 import { FlightTransmitter } from './flight.js';
@@ -67,17 +67,20 @@ export interface DtlsConnectionOptions {
   randomBytes?: (n: number) => Uint8Array;
 }
 
-/** Events of a {@link DtlsConnection}. */
-export interface DtlsConnectionEvents {
+/**
+ * Events of a {@link DtlsConnection}, as listener argument tuples. A listener that throws does not
+ * interrupt the record or handshake step that emitted: the rule of `@x/base`'s `Emitter`.
+ */
+export type DtlsConnectionEvents = {
   /** The handshake finished; keys and the peer certificate are available. */
-  connected: undefined;
+  connected: [];
   /** Application data from the peer. */
-  data: Uint8Array;
+  data: [data: Uint8Array];
   /** The connection failed: a local error (an alert was sent) or a fatal alert from the peer. */
-  error: DtlsError;
+  error: [error: DtlsError];
   /** The connection is closed (after close_notify either way, or after an error). */
-  close: undefined;
-}
+  close: [];
+};
 
 /** Lifecycle of a connection. */
 export type DtlsState = 'new' | 'connecting' | 'connected' | 'closed' | 'failed';
@@ -105,7 +108,7 @@ const MAX_BUFFERED_FUTURE_RECORDS = 32;
  * next deadline with {@link nextTimeout}. No sockets, timers or clock inside.
  */
 export class DtlsConnection {
-  /** Listener registry: `connection.events.on('data', …)`. */
+  /** Listener registry: `connection.events.on('data', (data) => …)` (`@x/base`'s `Emitter`). */
   readonly events = new Emitter<DtlsConnectionEvents>();
   readonly role: 'client' | 'server';
   readonly stats: DtlsStats = { datagramsReceived: 0, datagramsSent: 0, recordsDropped: 0, recordsReplayed: 0, recordsBadMac: 0, retransmissions: 0 };
@@ -538,7 +541,7 @@ export class DtlsConnection {
 
   private becomeConnected(): void {
     this.stateValue = 'connected';
-    this.events.emit('connected', undefined);
+    this.events.emit('connected');
     for (const d of this.earlyData.splice(0, this.earlyData.length)) {
       if (this.stateValue !== 'connected') break;
       this.events.emit('data', d);
@@ -564,6 +567,6 @@ export class DtlsConnection {
     this.stateValue = state;
     this.flights.stop();
     if (err !== undefined) this.events.emit('error', err);
-    this.events.emit('close', undefined);
+    this.events.emit('close');
   }
 }

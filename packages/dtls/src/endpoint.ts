@@ -48,26 +48,38 @@ export class DtlsEndpoint {
     return this;
   }
 
-  /** Adds an event listener (`connected`, `data`, `error`, `close`); returns a remover. */
-  on<K extends keyof DtlsConnectionEvents>(event: K, listener: (arg: DtlsConnectionEvents[K]) => void): () => void {
-    return this.connection.events.on(event, (arg) => {
-      listener(arg);
-      this.pump();
-    });
+  /**
+   * Adds an event listener (`connected`, `data`, `error`, `close`); returns a remover. A listener
+   * that throws is reported by `@x/base`'s rule (`connection.events.onListenerError`, else
+   * `uncaughtException` on the next tick); what it sent is still flushed.
+   */
+  on<K extends keyof DtlsConnectionEvents>(event: K, listener: (...args: DtlsConnectionEvents[K]) => void): () => void {
+    const wrapped = (...args: DtlsConnectionEvents[K]): void => {
+      try {
+        listener(...args);
+      } finally {
+        this.pump();
+      }
+    };
+    this.connection.events.on(event, wrapped);
+    return () => {
+      this.connection.events.off(event, wrapped);
+    };
   }
 
   /** Resolves when connected; rejects with the DtlsError if the handshake fails or closes first. */
   connected(): Promise<void> {
     if (this.connection.state === 'connected') return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const offs: Array<() => void> = [];
-      const done = (f: () => void) => {
-        for (const o of offs) o();
+      const events = this.connection.events;
+      const onConnected = (): void => done(resolve);
+      const onError = (e: DtlsError): void => done(() => reject(e));
+      const onClose = (): void => done(() => reject(new DtlsError('closed', 'closed before connecting')));
+      const done = (f: () => void): void => {
+        events.off('connected', onConnected).off('error', onError).off('close', onClose);
         f();
       };
-      offs.push(this.connection.events.on('connected', () => done(resolve)));
-      offs.push(this.connection.events.on('error', (e) => done(() => reject(e))));
-      offs.push(this.connection.events.on('close', () => done(() => reject(new DtlsError('closed', 'closed before connecting')))));
+      events.on('connected', onConnected).on('error', onError).on('close', onClose);
     });
   }
 
@@ -127,7 +139,9 @@ export class DtlsEndpoint {
 
   /**
    * The application-data channel as a DatagramTransport (for SCTP): `send` writes a record,
-   * `onData` gets each received record, `close` closes the DTLS association.
+   * `onData` gets each received record (one callback; a later call replaces it), `close` closes
+   * the DTLS association. The callback runs as a `data` listener, so an exception it throws is
+   * reported by `@x/base`'s rule and the next record is still delivered.
    */
   asTransport(): DatagramTransport {
     return {

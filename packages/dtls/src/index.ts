@@ -34,6 +34,5 @@ export { parseHandshakeFragments, fragmentHandshakeMessage, encodeHandshakeMessa
 export { HandshakeReassembler, type HandshakeMessage } from './handshake-reassembler.js';
 export { parseClientHello, parseServerHello, parseHelloVerifyRequest, type ClientHello, type ServerHello, type HelloVerifyRequest } from './hello.js';
 export { prf, exportKeyingMaterial, type PrfHash } from './prf.js';
-export { Emitter } from './emitter.js';
 export type { HelloExtensions, UseSrtp } from './extensions.js';
 export { CookieGenerator } from './cookie.js';

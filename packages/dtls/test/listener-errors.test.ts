@@ -1,0 +1,165 @@
+/**
+ * A listener that throws follows `@x/base`'s rule: the record or handshake step that emitted
+ * finishes, the listeners after it run, and the exception reaches `onListenerError` when set, else
+ * `process`'s `uncaughtException` on the next tick. It is never swallowed.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { computeFingerprint, DtlsEndpoint, generateCertificate, type DatagramTransport } from '../src/index.js';
+
+/** Two in-memory transports wired to each other (delivery on the next turn of the loop). */
+function memoryPipe(): [DatagramTransport, DatagramTransport] {
+  const cbs: Array<((d: Uint8Array) => void) | undefined> = [undefined, undefined];
+  const make = (i: 0 | 1): DatagramTransport => ({
+    send: (d) => setImmediate(() => cbs[1 - i]?.(d)),
+    onData: (cb) => (cbs[i] = cb),
+    close: () => (cbs[i] = undefined),
+  });
+  return [make(0), make(1)];
+}
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+/** Runs `body` with `process`'s uncaughtException listeners replaced by one that records. */
+async function withUncaught(body: (uncaught: unknown[]) => Promise<void>): Promise<void> {
+  const uncaught: unknown[] = [];
+  const saved = process.listeners('uncaughtException');
+  process.removeAllListeners('uncaughtException');
+  const catcher = (e: unknown): void => void uncaught.push(e);
+  process.on('uncaughtException', catcher);
+  try {
+    await body(uncaught);
+    await new Promise((r) => setImmediate(r)); // the rule re-throws on the next tick
+  } finally {
+    process.off('uncaughtException', catcher);
+    for (const l of saved) process.on('uncaughtException', l);
+  }
+}
+
+function endpoints(): { client: DtlsEndpoint; server: DtlsEndpoint } {
+  const [ta, tb] = memoryPipe();
+  const cc = generateCertificate();
+  const sc = generateCertificate();
+  const client = new DtlsEndpoint(ta, { role: 'client', certificate: cc, remoteFingerprints: [computeFingerprint(sc.der)] });
+  const server = new DtlsEndpoint(tb, { role: 'server', certificate: sc, remoteFingerprints: [computeFingerprint(cc.der)] });
+  cleanups.push(() => client.close(), () => server.close());
+  return { client, server };
+}
+
+const text = (d: Uint8Array): string => new TextDecoder().decode(d);
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Resolves once `got` holds `n` entries (polled per turn of the loop, no timing). */
+async function until(got: unknown[], n: number): Promise<void> {
+  while (got.length < n) await new Promise((r) => setImmediate(r));
+}
+
+describe('a DTLS listener that throws', () => {
+  it("on 'data': later records still arrive, the next listener runs, the exception reaches uncaughtException", async () => {
+    await withUncaught(async (uncaught) => {
+      const { client, server } = endpoints();
+      server.start();
+      client.start();
+      await Promise.all([client.connected(), server.connected()]);
+      const got: string[] = [];
+      const boom = new Error('data listener bug');
+      server.on('data', (d) => {
+        if (text(d) === 'first') throw boom;
+      });
+      server.on('data', (d) => got.push(text(d)));
+      client.send(bytes('first'));
+      client.send(bytes('second'));
+      await until(got, 2);
+      expect(got).toEqual(['first', 'second']);
+      expect(server.state).toBe('connected');
+      // The connection still works both ways after the throw.
+      const back = new Promise<string>((r) => client.on('data', (d) => r(text(d))));
+      server.send(bytes('reply'));
+      expect(await back).toBe('reply');
+      await new Promise((r) => setImmediate(r));
+      expect(uncaught).toEqual([boom]);
+    });
+  });
+
+  it("goes to connection.events.onListenerError when the owner set one, with the event's name", async () => {
+    await withUncaught(async (uncaught) => {
+      const { client, server } = endpoints();
+      const reported: Array<[unknown, string]> = [];
+      server.connection.events.onListenerError = (e, event) => void reported.push([e, event]);
+      server.start();
+      client.start();
+      await Promise.all([client.connected(), server.connected()]);
+      const got: string[] = [];
+      server.on('data', (d) => {
+        got.push(text(d));
+        throw new Error(`bad ${text(d)}`);
+      });
+      client.send(bytes('a'));
+      client.send(bytes('b'));
+      await until(got, 2);
+      expect(reported.map(([e, event]) => [(e as Error).message, event])).toEqual([
+        ['bad a', 'data'],
+        ['bad b', 'data'],
+      ]);
+      expect(uncaught).toEqual([]);
+    });
+  });
+
+  it("on 'connected': the handshake still completes on both sides and data flows", async () => {
+    await withUncaught(async (uncaught) => {
+      const { client, server } = endpoints();
+      const boom = new Error('connected listener bug');
+      client.on('connected', () => {
+        throw boom;
+      });
+      server.start();
+      client.start();
+      await Promise.all([client.connected(), server.connected()]);
+      expect(client.state).toBe('connected');
+      const at = new Promise<string>((r) => server.on('data', (d) => r(text(d))));
+      client.send(bytes('after'));
+      expect(await at).toBe('after');
+      await new Promise((r) => setImmediate(r));
+      expect(uncaught).toEqual([boom]);
+    });
+  });
+
+  it("asTransport's onData callback: the next record is still delivered and the exception is reported", async () => {
+    await withUncaught(async (uncaught) => {
+      const { client, server } = endpoints();
+      server.start();
+      client.start();
+      await Promise.all([client.connected(), server.connected()]);
+      const got: string[] = [];
+      server.asTransport().onData((d) => {
+        got.push(text(d));
+        if (got.length === 1) throw new Error('sctp bug');
+      });
+      client.send(bytes('one'));
+      client.send(bytes('two'));
+      await until(got, 2);
+      expect(got).toEqual(['one', 'two']);
+      await new Promise((r) => setImmediate(r));
+      expect(uncaught.map((e) => (e as Error).message)).toEqual(['sctp bug']);
+    });
+  });
+
+  it('a listener removing itself during an emit does not make the next one miss the event', async () => {
+    const { client, server } = endpoints();
+    server.start();
+    client.start();
+    await Promise.all([client.connected(), server.connected()]);
+    const seen: string[] = [];
+    const off = server.on('data', () => {
+      seen.push('a');
+      off();
+    });
+    server.on('data', () => seen.push('b'));
+    client.send(bytes('1'));
+    client.send(bytes('2'));
+    await until(seen, 3);
+    expect(seen).toEqual(['a', 'b', 'b']);
+  });
+});

@@ -1,3 +1,4 @@
+import type { Logger } from '@x/base';
 import type { LocalCandidate } from './candidate.js';
 import type { CandidatePair } from './candidate-pair.js';
 import type { TransportAddress } from './transport-address.js';
@@ -65,6 +66,11 @@ export interface IceAgentOptions {
   readonly software?: string;
   /** Random source in [0, 1) for consent jitter; Math.random when absent. */
   readonly random?: () => number;
+  /**
+   * Where gathering, checks, nomination and state changes with their reasons are logged (prefixed
+   * `[ice]`). Without one, `NODE_DEBUG=x-ice` writes them to stderr.
+   */
+  readonly logger?: Logger;
 }
 
 /** Counters of what the agent did and dropped. */
@@ -89,7 +95,7 @@ export interface IceAgentStats {
 }
 
 /** Options with their defaults filled in. */
-export type ResolvedAgentOptions = Required<Omit<IceAgentOptions, 'usernameFragment' | 'password' | 'tieBreaker' | 'software' | 'stunServers'>> & {
+export type ResolvedAgentOptions = Required<Omit<IceAgentOptions, 'usernameFragment' | 'password' | 'tieBreaker' | 'software' | 'stunServers' | 'logger'>> & {
   software?: string;
   stunServers: readonly TransportAddress[];
 };

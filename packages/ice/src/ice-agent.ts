@@ -32,6 +32,8 @@ import {
   type StunMessage,
 } from '@x/stun';
 import { addressFamily, addressKey, sameAddress, type TransportAddress } from './transport-address.js';
+import { layerLogger } from '@x/base';
+import { IceAgentLog, type StateFacts } from './ice-log.js';
 
 /** Interval (ms, uniformly random) of checks on a pair in use but not yet nominated. */
 const UNNOMINATED_RECHECK: readonly [number, number] = [800, 1200];
@@ -75,9 +77,11 @@ export class IceAgent {
   private remoteEndOfCandidates = false;
   private gathering: IceGatheringState = 'new';
   private connection: IceConnectionState = 'new';
+  private readonly log: IceAgentLog;
 
   constructor(options: IceAgentOptions) {
     this.opts = resolveAgentOptions(options);
+    this.log = new IceAgentLog(layerLogger(options.logger, 'x-ice'), this.stats);
     const lite = this.opts.lite;
     const generated = generateIceParameters();
     this.local = {
@@ -243,14 +247,21 @@ export class IceAgent {
    */
   addRemoteCandidate(candidate: Candidate, now = this.now): boolean {
     this.tick(now);
-    if (candidate.transport.toLowerCase() !== 'udp' || candidate.component !== RTP_COMPONENT) return false;
+    if (candidate.transport.toLowerCase() !== 'udp' || candidate.component !== RTP_COMPONENT) {
+      this.log.remoteCandidate(candidate, candidate.component !== RTP_COMPONENT ? `component ${candidate.component} (rtcp-mux: only 1 is used)` : `unsupported protocol ${candidate.transport}`, 0, this.localCandidates);
+      return false;
+    }
     if (addressFamily(candidate.address) === 0) {
       throw new IceError('invalid-candidate', `unresolved address ${candidate.address}`);
     }
     const key = addressKey(candidate);
-    if (this.remoteCandidates.has(key)) return false;
+    if (this.remoteCandidates.has(key)) {
+      this.log.remoteCandidate(candidate, 'already known', 0, this.localCandidates);
+      return false;
+    }
     this.remoteCandidates.set(key, candidate);
-    this.checklist.addPairs(this.baseBySocket.values(), [candidate], this.controllingRole);
+    const paired = this.checklist.addPairs(this.baseBySocket.values(), [candidate], this.controllingRole);
+    this.log.remoteCandidate(candidate, undefined, paired.length, this.localCandidates);
     this.updateState();
     return true;
   }
@@ -340,6 +351,7 @@ export class IceAgent {
         // A bad attribute inside an otherwise well-formed message.
         this.stats.droppedMalformed++;
       }
+      if (this.log.on) this.log.drops();
       // A new valid pair may be worth nominating now, not at the next timer.
       this.maybeNominate();
       this.updateState();
@@ -349,7 +361,7 @@ export class IceAgent {
     if ((sel && sameAddress(sel.remote, source)) || this.remoteCandidates.has(addressKey(source))) {
       return data;
     }
-    this.stats.droppedUnknownSource++;
+    if (this.stats.droppedUnknownSource++ === 0) this.log.drops();
     return undefined;
   }
 
@@ -415,6 +427,7 @@ export class IceAgent {
     this.baseBySocket.set(candidate.socketId, candidate);
     this.setGathering('gathering');
     this.events.push({ type: 'local-candidate', candidate });
+    this.log.localCandidate(candidate);
     this.checklist.addPairs([candidate], this.remoteCandidates.values(), this.controllingRole);
     this.updateState();
   }
@@ -466,6 +479,7 @@ export class IceAgent {
       ...(this.opts.software !== undefined ? { software: this.opts.software } : {}),
     });
     if (kind === 'check' && pair.state !== 'succeeded') pair.state = 'in-progress';
+    if (kind === 'check') this.log.checkSent(pair, useCandidate, this.controllingRole);
     pair.requestsSent++;
     if (kind === 'check') this.stats.checksSent++;
     else this.stats.consentChecksSent++;
@@ -527,6 +541,7 @@ export class IceAgent {
     this.transactions.delete(msg.transactionId);
     this.stats.responsesReceived++;
     handleCheckResponse(this.host, t, msg, socketId, source, success);
+    if (this.log.on) this.log.checkAnswered(t.pair!, t.kind, success, success ? undefined : msg.get(ErrorCode)?.code, t.sends === 1 ? this.now - t.startedAt : undefined);
   }
 
   private onServerReflexive(t: Transaction, msg: StunMessage): void {
@@ -537,10 +552,12 @@ export class IceAgent {
     const candidate = serverReflexiveCandidate(base, mapped, t.destination.address);
     this.localCandidates.push(candidate);
     this.events.push({ type: 'local-candidate', candidate });
+    this.log.localCandidate(candidate);
   }
 
   private serverError(t: Transaction, errorCode: number, errorText: string): void {
     const base = t.gatherBase!;
+    this.log.serverError(`${t.destination.address}:${t.destination.port}`, errorCode, errorText);
     this.events.push({ type: 'server-error', server: t.destination, base: { address: base.address, port: base.port }, errorCode, errorText });
   }
 
@@ -550,6 +567,7 @@ export class IceAgent {
       this.maybeGatheringComplete();
     } else if (t.kind === 'check' && t.pair && t.pair.state === 'in-progress') {
       t.pair.state = 'failed';
+      this.log.checkTimedOut(t.pair, t.sends, this.now - t.startedAt);
       this.nominationFailed(t.pair);
     } else if (t.kind === 'check' && t.pair && t.useCandidate) {
       this.nominationFailed(t.pair);
@@ -581,6 +599,7 @@ export class IceAgent {
     if (!this.controllingRole || this.opts.lite || this.nominating || this.hasNominated() || this.firstValidAt === undefined) return;
     const best = pairToNominate(this.checklist.pairs, this.extraValid, this.now >= this.firstValidAt + this.opts.nominationTimeout);
     if (!best) return;
+    this.log.nominating(best, this.now >= this.firstValidAt + this.opts.nominationTimeout);
     this.nominating = best;
     this.nominationQueued = best;
   }
@@ -588,6 +607,7 @@ export class IceAgent {
   /** Controlled: a nominated valid pair; the highest-priority one is selected (§8.1.1). */
   private nominate(pair: CandidatePair): void {
     pair.nominated = true;
+    this.log.peerNominated(pair);
     const sel = this.selected;
     if (!sel || !sel.nominated || this.restarting || pair.priority > sel.priority || this.consentLost) this.select(pair);
   }
@@ -606,6 +626,7 @@ export class IceAgent {
     this.consentLost = false;
     pair.lastConsentAt = this.now;
     pair.nextConsentAt = this.now + this.consentDelay(pair);
+    this.log.selected(pair);
     this.events.push({ type: 'selected-pair', pair });
   }
 
@@ -641,6 +662,7 @@ export class IceAgent {
       this.nominating = undefined;
       this.nominationQueued = undefined;
     }
+    this.log.roleChange(controlling);
     this.events.push({ type: 'role-change', controlling });
   }
 
@@ -653,12 +675,14 @@ export class IceAgent {
     if (this.gathering === state) return;
     this.gathering = state;
     this.events.push({ type: 'gathering-state', state });
+    if (state === 'complete' && this.log.on) this.log.waiting(this.connection, this.logFacts());
   }
 
   private setConnection(state: IceConnectionState): void {
     if (this.connection === state) return;
     // W3C: `completed` comes after `connected`, never straight from `checking`.
     if (state === 'completed' && (this.connection === 'new' || this.connection === 'checking')) this.setConnection('connected');
+    if (this.log.on) this.log.stateChange(this.connection, state, this.logFacts());
     this.connection = state;
     this.events.push({ type: 'connection-state', state });
   }
@@ -686,5 +710,23 @@ export class IceAgent {
     // Consent lost: stop sending on the pair (RFC 7675 §5.1).
     this.consentLost = consentLost;
     this.setConnection(state);
+    if (this.log.on) this.log.waiting(state, this.logFacts());
+  }
+
+  private logFacts(): StateFacts {
+    return {
+      now: this.now,
+      selected: this.selected,
+      pairs: this.checklist.pairs,
+      remoteKnown: this.remote !== undefined,
+      remoteCandidates: this.remoteCandidates.size,
+      localCandidates: this.localCandidates,
+      remoteList: this.remoteCandidates.values(),
+      gatheringComplete: this.gathering === 'complete',
+      remoteEndOfCandidates: this.remoteEndOfCandidates,
+      consentLost: this.consentLost,
+      disconnectedTimeout: this.opts.disconnectedTimeout,
+      failedTimeout: this.opts.failedTimeout,
+    };
   }
 }

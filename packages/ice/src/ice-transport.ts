@@ -12,6 +12,8 @@ import type { IceAgentOptions, IceConnectionState, IceGatheringState } from './i
 import type { IceParameters } from './ice-parameters.js';
 import { parseIceServerUrl, type IceServer } from './ice-server.js';
 import { addressFamily, addressKey, type TransportAddress } from './transport-address.js';
+import { layerLogger, type Logger } from '@x/base';
+import { candidateText } from './ice-log.js';
 import { bindUdpSocket } from './udp-socket.js';
 
 /** The datagram pipe ICE gives the layer above (DTLS) once a pair is selected. */
@@ -137,10 +139,12 @@ export class IceTransport implements DatagramTransport {
   private readonly candidateErrorCbs: Array<(e: IceCandidateError) => void> = [];
   /** The configured URL of each STUN server, by resolved address, for icecandidateerror. */
   private readonly stunServerUrls = new Map<string, string>();
+  private readonly log: Logger;
 
   constructor(options: IceTransportOptions) {
     this.options = options;
     this.clock = options.clock ?? (() => performance.now());
+    this.log = layerLogger(options.logger, 'x-ice');
     this.agent = new IceAgent({ ...options, stunServers: [] });
   }
 
@@ -226,6 +230,7 @@ export class IceTransport implements DatagramTransport {
             address = (await lookup(u.host)).address;
           } catch (e) {
             // W3C: a server whose name does not resolve is an icecandidateerror (701), not a throw.
+            this.log.warn(`${url}: ${u.host} does not resolve, no candidate from it`, e);
             this.candidateError({ address: null, port: null, url, errorCode: 701, errorText: `${u.host}: ${e instanceof Error ? e.message : String(e)}` });
             continue;
           }
@@ -248,14 +253,18 @@ export class IceTransport implements DatagramTransport {
     }
     this.turnServers = turn;
     this.agent.setStunServers(relayOnly ? [] : stun);
-    const hosts = hostAddresses(this.options);
+    const skipped: string[] = [];
+    const hosts = hostAddresses(this.options, skipped);
+    if (hosts.length === 0 && !relayOnly) this.log.warn(`no usable interface, no host candidate: ${skipped.join('; ') || 'the host lists no interface'}`);
+    else if (skipped.length > 0) this.log.debug(`host addresses ${hosts.map((h) => h.address).join(', ')}; skipped ${skipped.join('; ')}`);
     // With the relay policy no host socket is needed: the TURN clients have their own.
     const bound = await Promise.all(
       (relayOnly ? [] : hosts).map(async (h) => {
         try {
           return { h, socket: await bindUdpSocket(h.address, 0, this.options.bufferSize) };
-        } catch {
+        } catch (e) {
           this.stats.socketErrors++;
+          this.log.warn(`cannot bind a UDP socket on ${h.address}, no host candidate there`, e);
           return undefined;
         }
       }),
@@ -325,6 +334,7 @@ export class IceTransport implements DatagramTransport {
       await client?.close().catch(() => undefined);
       if (this.closed) return;
       const refused = e instanceof StunError && e.errorCode !== undefined;
+      this.log.warn(`${turn.url}: no relay candidate: ${refused ? `refused with ${e.errorCode}` : 'unreachable'}`, e instanceof Error ? e.message : e);
       this.candidateError({
         address: localHost?.address ?? null, port: null, url: turn.url,
         errorCode: refused ? e.errorCode! : 701, errorText: e instanceof Error ? e.message : String(e),
@@ -346,8 +356,9 @@ export class IceTransport implements DatagramTransport {
     let c: Candidate;
     try {
       c = typeof candidate === 'string' ? parseCandidate(candidate) : candidate;
-    } catch {
+    } catch (e) {
       this.stats.remoteCandidatesDropped++;
+      this.log.debug(`remote candidate dropped: bad line ${JSON.stringify(candidate)}: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
     if (addressFamily(c.address) === 0) {
@@ -356,6 +367,8 @@ export class IceTransport implements DatagramTransport {
         : undefined;
       if (!resolved || addressFamily(resolved) === 0) {
         this.stats.remoteCandidatesDropped++;
+        const why = !c.address.toLowerCase().endsWith('.local') ? 'not an IP address' : this.options.mdnsResolver ? 'the mDNS name did not resolve' : '.local (mDNS) name and no mdnsResolver';
+        this.log.warn(`remote candidate ${candidateText(c)} dropped: ${why}`);
         return;
       }
       c = { ...c, address: resolved };

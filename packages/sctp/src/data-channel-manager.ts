@@ -1,7 +1,7 @@
+import { Emitter } from '@x/base';
 import type { Association, AssociationHandler, AssociationState } from './association.js';
 import { DataChannel, type DataChannelHost, type DataChannelInit } from './data-channel.js';
 import { ChannelType, DcepMessageType, Ppid, decodeDcep, encodeDcep, type DataChannelOpen } from './dcep.js';
-import { Emitter } from './emitter.js';
 import { SctpError } from './sctp-error.js';
 import type { SendOptions } from './send-queue.js';
 

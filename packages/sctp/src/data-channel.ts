@@ -1,5 +1,5 @@
+import { Emitter } from '@x/base';
 import { Ppid } from './dcep.js';
-import { Emitter } from './emitter.js';
 import { SctpError } from './sctp-error.js';
 
 /** Channel state, as W3C `RTCDataChannelState`. */

@@ -45,4 +45,3 @@ export {
   type DataChannelStats,
 } from './data-channel-manager.js';
 export { SctpTransport, type SctpTransportOptions, type DatagramTransport } from './sctp-transport.js';
-export { Emitter } from './emitter.js';

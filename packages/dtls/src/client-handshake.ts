@@ -184,9 +184,9 @@ export class ClientHandshake {
       throw new DtlsError('handshake-failure', 'server used a signature scheme not offered', AlertDescription.illegal_parameter);
     const p = this.host.params;
     const signed = concatBytes(p.clientRandom!, p.serverRandom!, ske.params);
-    if (!verifyData(this.peerKey!, ske.signatureScheme, signed, ske.signature))
+    if (!verifyData(this.peerKey!, ske.signatureScheme, signed, ske.signature, this.host.options.signatures))
       throw new DtlsError('bad-signature', 'ServerKeyExchange signature does not verify', AlertDescription.decrypt_error);
-    const eph = generateEphemeralKey(ske.namedCurve);
+    const eph = generateEphemeralKey(ske.namedCurve, this.host.options.keyExchange);
     this.preMasterSecret = computePreMasterSecret(eph, ske.publicKey);
     this.ephemeralPublic = eph.publicKey;
     this.state = 'wait_server_hello_done';
@@ -217,7 +217,7 @@ export class ClientHandshake {
     this.preMasterSecret = undefined;
     if (cr !== undefined) {
       const scheme = chooseScheme(key, cr.signatureAlgorithms);
-      push(HandshakeType.certificate_verify, encodeCertificateVerify(scheme, signData(key, scheme, t.bytes())));
+      push(HandshakeType.certificate_verify, encodeCertificateVerify(scheme, signData(key, scheme, t.bytes(), host.options.signatures)));
     }
     host.installKeys();
     entries.push({ kind: 'change_cipher_spec', epoch: 0 });

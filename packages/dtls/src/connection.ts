@@ -1,6 +1,8 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { Emitter } from '@x/base';
 import { nodeAead, type AeadFactory } from './aead.js';
+import { nodeKeyExchange, type KeyExchangeBackend } from './key-exchange.js';
+import { nodeSignatures, type SignatureBackend } from './signature.js';
 import { AlertDescription, AlertLevel, alertForError, encodeAlert, parseAlert } from './alert.js';
 import type { DtlsCertificate } from './certificate.js';
 import { CIPHER_SUITES, type CipherSuite } from './cipher-suite.js';
@@ -63,6 +65,10 @@ export interface DtlsConnectionOptions {
   cookieContext?: Uint8Array;
   /** AEAD backend (default node:crypto). */
   aead?: AeadFactory;
+  /** ECDHE backend: `nodeKeyExchange` (default, OpenSSL, faster) or `nobleKeyExchange` (pure JS). */
+  keyExchange?: KeyExchangeBackend;
+  /** ECDSA P-256 backend: `nodeSignatures` (default, OpenSSL, faster) or `nobleSignatures` (pure JS); RSA is always node:crypto. */
+  signatures?: SignatureBackend;
   /** Random source (default node:crypto); tests may make it deterministic. */
   randomBytes?: (n: number) => Uint8Array;
 }
@@ -166,6 +172,8 @@ export class DtlsConnection {
       cookieGenerator: options.role === 'server' && options.cookies !== false ? new CookieGenerator(options.cookieSecret) : undefined,
       cookieContext: options.cookieContext,
       aead: options.aead ?? nodeAead,
+      keyExchange: options.keyExchange ?? nodeKeyExchange,
+      signatures: options.signatures ?? nodeSignatures,
       randomBytes: options.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n))),
     };
     this.awaitingCookie = this.options.cookieGenerator !== undefined;

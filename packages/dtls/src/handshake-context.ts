@@ -6,6 +6,8 @@ import { encodeHandshakeMessage } from './handshake-fragment.js';
 import { prfDigest, type PrfHash } from './prf.js';
 import type { SrtpProfileName } from './srtp.js';
 import type { AeadFactory } from './aead.js';
+import type { KeyExchangeBackend } from './key-exchange.js';
+import type { SignatureBackend } from './signature.js';
 import type { CookieGenerator } from './cookie.js';
 
 /** Options of a connection after defaults are applied. */
@@ -24,6 +26,8 @@ export interface ResolvedOptions {
   cookieGenerator: CookieGenerator | undefined;
   cookieContext: Uint8Array | undefined;
   aead: AeadFactory;
+  keyExchange: KeyExchangeBackend;
+  signatures: SignatureBackend;
   randomBytes: (n: number) => Uint8Array;
 }
 

@@ -16,7 +16,8 @@ export {
   type CertificateFingerprint,
   type FingerprintAlgorithm,
 } from './fingerprint.js';
-export type { PrivateKey, PublicKey } from './signature.js';
+export { nodeSignatures, nobleSignatures, type PrivateKey, type PublicKey, type SignatureBackend } from './signature.js';
+export { nodeKeyExchange, nobleKeyExchange, type EphemeralKey, type KeyExchangeBackend } from './key-exchange.js';
 export { CIPHER_SUITES, type CipherSuite } from './cipher-suite.js';
 export {
   SRTP_PROFILES,

@@ -150,9 +150,9 @@ export class ServerHandshake {
       encodeServerHello({ serverVersion: DTLS1_2, random: serverRandom, sessionId: new Uint8Array(0), cipherSuite: suite.id, compressionMethod: 0, extensions: shExt }),
     );
     push(HandshakeType.certificate, encodeCertificate([o.certificate.der]));
-    this.ephemeral = generateEphemeralKey(group);
+    this.ephemeral = generateEphemeralKey(group, o.keyExchange);
     const params = encodeServerEcdhParams(group, this.ephemeral.publicKey);
-    const signature = signData(key, scheme, concatBytes(p.clientRandom, serverRandom, params));
+    const signature = signData(key, scheme, concatBytes(p.clientRandom, serverRandom, params), o.signatures);
     push(HandshakeType.server_key_exchange, encodeServerKeyExchange(params, scheme, signature));
     push(HandshakeType.certificate_request, encodeCertificateRequest([ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign], OFFERED_SIGNATURE_SCHEMES));
     push(HandshakeType.server_hello_done, new Uint8Array(0));
@@ -188,7 +188,7 @@ export class ServerHandshake {
     const cv = parseCertificateVerify(body);
     if (!OFFERED_SIGNATURE_SCHEMES.includes(cv.signatureScheme as never))
       throw new DtlsError('handshake-failure', 'CertificateVerify with a scheme not requested', AlertDescription.illegal_parameter);
-    if (!verifyData(this.peerKey!, cv.signatureScheme, this.host.transcript.bytes(), cv.signature))
+    if (!verifyData(this.peerKey!, cv.signatureScheme, this.host.transcript.bytes(), cv.signature, this.host.options.signatures))
       throw new DtlsError('bad-signature', 'CertificateVerify signature does not verify', AlertDescription.decrypt_error);
     this.state = 'wait_finished';
   }

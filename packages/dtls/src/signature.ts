@@ -1,11 +1,25 @@
 import { constants, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
 import { DtlsError } from './errors.js';
 import { SignatureScheme } from './constants.js';
 
-// Signatures run on node:crypto (OpenSSL): the profile of connection setup showed ECDSA sign and
-// verify in pure JS taking ~15 ms of a ~25 ms loopback handshake; OpenSSL does both in ~0.1 ms.
+/**
+ * The seam behind which ECDSA P-256 with SHA-256 runs (the WebRTC certificate key). Two backends
+ * exist: {@link nodeSignatures} (OpenSSL, the default) and {@link nobleSignatures} (@noble/curves,
+ * pure JS); a signature made by either verifies with the other, which the tests check. RSA stays
+ * on node:crypto whichever backend is chosen: @noble/curves has no RSA.
+ */
+export interface SignatureBackend {
+  /** Signs `data` (hashed with SHA-256 inside) with a raw 32-byte P-256 scalar; DER signature. */
+  signEcdsaP256(secretKey: Uint8Array, data: Uint8Array): Uint8Array;
+  /**
+   * Verifies a DER signature over `data` with an uncompressed P-256 point; false for any mismatch,
+   * malformed signature or invalid point. Accepts high-S signatures: OpenSSL makes them half the time.
+   */
+  verifyEcdsaP256(point: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean;
+}
 
-/** A private key that can sign handshake data (node:crypto does the signing for both types). */
+/** A private key that can sign handshake data. */
 export type PrivateKey = { type: 'ecdsa-p256'; secretKey: Uint8Array } | { type: 'rsa'; key: KeyObject };
 
 /** A peer public key taken from its certificate. */
@@ -74,11 +88,47 @@ export function ecPublicKeyObject(point: Uint8Array): KeyObject {
   return key;
 }
 
-/** Signs `data` (the whole signed content; hashing is part of the scheme). */
-export function signData(key: PrivateKey, scheme: number, data: Uint8Array): Uint8Array {
+/**
+ * node:crypto backend (OpenSSL; the default): the profile of connection setup showed ECDSA sign and
+ * verify in pure JS taking ~15 ms of a ~25 ms loopback handshake; OpenSSL does both in ~0.1 ms.
+ */
+export const nodeSignatures: SignatureBackend = {
+  signEcdsaP256: (secretKey, data) => nodeSign('sha256', data, { key: ecPrivateKeyObject(secretKey), dsaEncoding: 'der' }),
+  verifyEcdsaP256(point, data, signature) {
+    try {
+      return nodeVerify('sha256', data, { key: ecPublicKeyObject(point), dsaEncoding: 'der' }, signature);
+    } catch {
+      return false;
+    }
+  },
+};
+
+/**
+ * @noble/curves backend (pure JS): `p256.sign`/`p256.verify` with prehash (SHA-256) and DER.
+ * It signs low-S, which every verifier accepts; it verifies with `lowS: false`, because OpenSSL
+ * (so most peers) signs with a random k and leaves s high about half the time, and noble's default
+ * would refuse those. Signing is hedged (RFC 6979 k mixed with fresh randomness), as OpenSSL's is.
+ */
+export const nobleSignatures: SignatureBackend = {
+  signEcdsaP256(secretKey, data) {
+    if (secretKey.length !== 32) throw new DtlsError('invalid-argument', 'a P-256 secret key has 32 bytes');
+    return p256.sign(data, secretKey, { format: 'der', prehash: true, lowS: true, extraEntropy: true });
+  },
+  verifyEcdsaP256(point, data, signature) {
+    if (point.length !== 65 || point[0] !== 4) return false;
+    try {
+      return p256.verify(signature, data, point, { format: 'der', prehash: true, lowS: false });
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** Signs `data` (the whole signed content; hashing is part of the scheme); RSA always on node:crypto. */
+export function signData(key: PrivateKey, scheme: number, data: Uint8Array, backend: SignatureBackend = nodeSignatures): Uint8Array {
   if (key.type === 'ecdsa-p256') {
     if (scheme !== SignatureScheme.ecdsa_secp256r1_sha256) throw new DtlsError('handshake-failure', 'scheme does not fit the ECDSA key');
-    return nodeSign('sha256', data, { key: ecPrivateKeyObject(key.secretKey), dsaEncoding: 'der' });
+    return backend.signEcdsaP256(key.secretKey, data);
   }
   if (scheme === SignatureScheme.rsa_pkcs1_sha256) return nodeSign('sha256', data, { key: key.key, padding: constants.RSA_PKCS1_PADDING });
   if (scheme === SignatureScheme.rsa_pss_rsae_sha256)
@@ -86,12 +136,12 @@ export function signData(key: PrivateKey, scheme: number, data: Uint8Array): Uin
   throw new DtlsError('handshake-failure', 'scheme does not fit the RSA key');
 }
 
-/** Verifies a signature; returns false for any mismatch or malformed signature. */
-export function verifyData(key: PublicKey, scheme: number, data: Uint8Array, signature: Uint8Array): boolean {
+/** Verifies a signature; returns false for any mismatch or malformed signature. RSA always on node:crypto. */
+export function verifyData(key: PublicKey, scheme: number, data: Uint8Array, signature: Uint8Array, backend: SignatureBackend = nodeSignatures): boolean {
   try {
     if (key.type === 'ecdsa-p256') {
       if (scheme !== SignatureScheme.ecdsa_secp256r1_sha256) return false;
-      return nodeVerify('sha256', data, { key: ecPublicKeyObject(key.point), dsaEncoding: 'der' }, signature);
+      return backend.verifyEcdsaP256(key.point, data, signature);
     }
     const pub = createPublicKey({ key: Buffer.from(key.spki), format: 'der', type: 'spki' });
     if (scheme === SignatureScheme.rsa_pkcs1_sha256) return nodeVerify('sha256', data, { key: pub, padding: constants.RSA_PKCS1_PADDING }, signature);

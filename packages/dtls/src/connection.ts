@@ -13,6 +13,8 @@ import { CookieGenerator } from './cookie.js';
 import { DtlsError } from './errors.js';
 import { matchesFingerprint, type CertificateFingerprint } from './fingerprint.js';
 import { FlightTransmitter } from './flight.js';
+import type { Logger } from '@x/base';
+import { alertName, DtlsLog } from './dtls-log.js';
 import { Transcript, type HandshakeHost, type ResolvedOptions, type SecurityParameters } from './handshake-context.js';
 import { encodeHandshakeMessage, parseHandshakeFragments, type HandshakeFragment } from './handshake-fragment.js';
 import { HandshakeReassembler } from './handshake-reassembler.js';
@@ -71,6 +73,11 @@ export interface DtlsConnectionOptions {
   signatures?: SignatureBackend;
   /** Random source (default node:crypto); tests may make it deterministic. */
   randomBytes?: (n: number) => Uint8Array;
+  /**
+   * Where handshake steps, retransmitted flights, alerts (by name) and failures are logged
+   * (prefixed `[dtls]`). Without one, `NODE_DEBUG=x-dtls` writes them to stderr.
+   */
+  logger?: Logger;
 }
 
 /**
@@ -144,6 +151,7 @@ export class DtlsConnection {
   private handshakeStartedAt: number | undefined;
   private awaitingCookie: boolean;
   private now = 0;
+  private readonly log: DtlsLog;
 
   constructor(options: DtlsConnectionOptions) {
     const suites =
@@ -179,6 +187,8 @@ export class DtlsConnection {
     this.awaitingCookie = this.options.cookieGenerator !== undefined;
     this.writer = new RecordWriter(mtu);
     this.flights = new FlightTransmitter(this.writer, this.options.initialRetransmitMs, this.options.maxRetransmitMs);
+    this.log = new DtlsLog(options.logger, options.role);
+    if (this.log.on) this.flights.log = this.log;
     const host = this.makeHost();
     this.handshake = options.role === 'client' ? new ClientHandshake(host) : new ServerHandshake(host);
   }
@@ -440,6 +450,7 @@ export class DtlsConnection {
       }
       for (let m = this.reassembler.next(); m !== undefined; m = this.reassembler.next()) {
         if (this.stateValue !== 'connecting') return;
+        this.log.received(m.msgType);
         this.handshake.handle(m);
       }
     }
@@ -468,6 +479,7 @@ export class DtlsConnection {
       return undefined;
     }
     if (hvr !== undefined) {
+      this.log.cookieRequested();
       this.writer.writeRecord(ContentType.handshake, 0, encodeHandshakeMessage(HandshakeType.hello_verify_request, message.messageSeq, hvr), seq);
       this.writer.flush();
       return undefined;
@@ -507,15 +519,17 @@ export class DtlsConnection {
     // After the handshake an unprotected alert could be forged by anyone on the path.
     if (epoch === 0 && this.stateValue === 'connected') {
       this.stats.recordsDropped++;
+      this.log.alertReceived(alert.level, alert.description, 'unprotected after the handshake');
       return;
     }
+    this.log.alertReceived(alert.level, alert.description, undefined);
     if (alert.description === AlertDescription.close_notify) {
       this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
       this.finish('closed');
       return;
     }
     if (alert.level === AlertLevel.fatal) {
-      const err = new DtlsError('alert-received', `peer sent fatal alert ${alert.description}`, alert.description);
+      const err = new DtlsError('alert-received', `peer sent fatal alert ${alertName(alert.description)} (${alert.description})`, alert.description);
       this.finish('failed', err);
     }
   }
@@ -549,6 +563,7 @@ export class DtlsConnection {
 
   private becomeConnected(): void {
     this.stateValue = 'connected';
+    this.log.connected(this.params.cipherSuite?.name, this.params.srtpProfile);
     this.events.emit('connected');
     for (const d of this.earlyData.splice(0, this.earlyData.length)) {
       if (this.stateValue !== 'connected') break;
@@ -567,6 +582,7 @@ export class DtlsConnection {
 
   private fail(err: DtlsError, sendAlert: boolean): void {
     if (this.stateValue === 'closed' || this.stateValue === 'failed') return;
+    this.log.failed(err, sendAlert ? alertForError(err) : undefined);
     if (sendAlert) this.sendAlert(AlertLevel.fatal, alertForError(err));
     this.finish('failed', err);
   }

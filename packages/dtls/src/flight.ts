@@ -1,6 +1,7 @@
 import { ContentType } from './constants.js';
 import type { FlightEntry } from './handshake-context.js';
 import type { RecordWriter } from './record-layer.js';
+import type { DtlsLog } from './dtls-log.js';
 
 /**
  * The last flight we sent and its retransmission timer (RFC 6347 §4.2.4): the timer starts at
@@ -17,6 +18,8 @@ export class FlightTransmitter {
   writeEpoch = 0;
   /** Flights sent again. */
   retransmissions = 0;
+  /** Where flights are logged; set only while logging is on. */
+  log: DtlsLog | undefined;
 
   constructor(
     private readonly writer: RecordWriter,
@@ -36,6 +39,7 @@ export class FlightTransmitter {
     this.flight = entries;
     this.timeout = this.initialMs;
     this.transmit(now);
+    this.log?.flight(entries, undefined, this.timeout);
     this.deadlineValue = final ? undefined : now + this.timeout;
   }
 
@@ -44,6 +48,7 @@ export class FlightTransmitter {
     if (this.deadlineValue === undefined || now < this.deadlineValue) return false;
     this.timeout = Math.min(this.timeout * 2, this.maxMs);
     this.retransmit(now);
+    if (this.flight !== undefined) this.log?.flight(this.flight, 'timer', this.timeout);
     this.deadlineValue = now + this.timeout;
     return true;
   }
@@ -63,6 +68,7 @@ export class FlightTransmitter {
     if (now - this.sentAt < this.initialMs / 4) return;
     this.staleDone = true;
     this.retransmit(now);
+    this.log?.flight(this.flight, 'peer', this.timeout);
   }
 
   /** Forgets the flight and stops the timer. */

@@ -9,7 +9,7 @@ export interface TurnAllocation {
   readonly lifetime: number;
 }
 
-/** The datagram pipe between transports (DESIGN.md): what DTLS or ICE needs from a relayed path. */
+/** The datagram pipe between transports (docs/architecture.md): what DTLS or ICE needs from a relayed path. */
 export interface DatagramTransport {
   send(data: Uint8Array): void;
   onData(cb: (data: Uint8Array) => void): void;

@@ -1,5 +1,5 @@
 // Headless Chromium for the browser demo: Debian's /usr/bin/chromium (or CHROMIUM_PATH) through
-// playwright-core, which never downloads a browser. Flags as shared/DESIGN.md has them: no
+// playwright-core, which never downloads a browser. Flags as docs/architecture.md has them: no
 // background networking, no name lookups, candidates on loopback, the fake camera.
 import { existsSync } from 'node:fs';
 

@@ -16,8 +16,8 @@ const media = fileURLToPath(new URL('../../dist/agent/media-browser.js', import.
 const origin = 'http://127.0.0.1:9/';
 
 /**
- * The flags DESIGN.md names: no background networking, no lookups but 127.0.0.1, loopback
- * candidates, the fake camera and microphone. `--use-fake-ui-for-media-stream` also grants the
+ * The flags docs/architecture.md names: no background networking, no lookups but 127.0.0.1,
+ * loopback candidates, the fake camera and microphone. `--use-fake-ui-for-media-stream` also grants the
  * page media permission, and with it Chromium shows its host addresses instead of mDNS names.
  */
 const revealAddresses = '--use-fake-ui-for-media-stream';

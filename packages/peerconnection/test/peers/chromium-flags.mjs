@@ -1,4 +1,4 @@
-// The headless Chromium flags of the peer connection's Chromium tests, as shared/DESIGN.md has
+// The headless Chromium flags of the peer connection's Chromium tests, as docs/architecture.md has
 // them: no background networking, no name lookups but 127.0.0.1, loopback candidates, the fake
 // camera (its permission granted, so host addresses rather than mDNS names).
 export const chromiumFlags = [

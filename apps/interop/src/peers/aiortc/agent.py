@@ -8,7 +8,7 @@ import sys
 
 import aioice.ice
 
-# aioice gathers on non-loopback addresses only; keep it on loopback (DESIGN.md).
+# aioice gathers on non-loopback addresses only; keep it on loopback (docs/architecture.md).
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
 
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSender, RTCSessionDescription  # noqa: E402

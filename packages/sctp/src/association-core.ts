@@ -13,6 +13,7 @@ export const EDMID_DTLS = 1;
 import type { StateCookieContents } from './state-cookie.js';
 import { causeChunk, checkCookieEcho, initIsValid, makeInitAck, peerExtensions, staleCookieError } from './handshake.js';
 import { StreamResetter } from './stream-reset.js';
+import { SctpLog } from './sctp-log.js';
 import type { Tlv } from './tlv.js';
 
 /**
@@ -22,6 +23,8 @@ import type { Tlv } from './tlv.js';
 export abstract class AssociationCore {
   /** The current state. */
   state: AssociationState = 'closed';
+  /** The cause code of the peer's ABORT that closed the association, if one did (W3C `RTCError.sctpCauseCode`). */
+  closeCause: number | undefined;
   readonly stats: AssociationStats = {
     packetsReceived: 0, packetsSent: 0, packetsDropped: 0, dataDropped: 0,
     retransmissions: 0, fastRetransmits: 0, t3Expiries: 0, forwardTsnSent: 0,
@@ -88,9 +91,11 @@ export abstract class AssociationCore {
   protected forwardTsnPending = false;
   protected now = 0;
   protected readonly scratch: Chunk[] = [];
+  protected readonly log: SctpLog;
 
   constructor(opts: AssociationOptions) {
     this.h = opts.handler;
+    this.log = new SctpLog(opts.logger);
     this.localPort = opts.localPort ?? 5000;
     this.remotePort = opts.remotePort ?? 5000;
     this.mtu = opts.mtu ?? 1200;
@@ -252,8 +257,10 @@ export abstract class AssociationCore {
 
   protected onT1(now: number): void {
     const t = this.t1!;
-    if (++t.count > this.maxInitRetrans) return this.fail('handshake timed out');
-    t.rto = Math.min(this.rtoOpts.max, t.rto * 2);
+    const count = ++t.count;
+    if (count <= this.maxInitRetrans) t.rto = Math.min(this.rtoOpts.max, t.rto * 2);
+    this.log.t1(this.state, count, this.maxInitRetrans, t.rto);
+    if (count > this.maxInitRetrans) return this.fail('handshake timed out');
     t.deadline = now + t.rto;
     this.control.push(t.packet);
   }
@@ -319,6 +326,7 @@ export abstract class AssociationCore {
 
   protected setState(s: AssociationState): void {
     if (this.state === s) return;
+    this.log.state(this.state, s);
     this.state = s;
     if (s === 'established' && this.heartbeatInterval > 0) this.heartbeatDeadline = this.now + this.heartbeatInterval;
     if (s === 'established' && this.maxMtu > this.mtu) this.pmtud = new PathMtuDiscovery(this.mtu, this.maxMtu, this.pmtuProbeTimeout, this.random);
@@ -338,6 +346,7 @@ export abstract class AssociationCore {
     if (this.resetter) this.resetter.inFlight = undefined;
     this.pendingChunks = [];
     const was = this.state;
+    if (was !== 'closed') this.log.closed(was, reason);
     this.setState('closed');
     if (was !== 'closed') this.h.onClose?.(reason);
   }

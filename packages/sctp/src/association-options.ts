@@ -1,3 +1,4 @@
+import type { Logger } from '@x/base';
 import type { RtoOptions } from './rto.js';
 
 /** Association states (RFC 9260 §4). */
@@ -77,6 +78,11 @@ export interface AssociationOptions {
   pmtuProbeTimeout?: number;
   /** Source of randomness (tags, initial TSN, cookie key); default crypto.getRandomValues. */
   random?: (bytes: Uint8Array) => void;
+  /**
+   * Where state changes, INIT/COOKIE ECHO retransmissions and why the association closed (an
+   * ABORT's cause) are logged (prefixed `[sctp]`). Without one, `NODE_DEBUG=x-sctp` writes them.
+   */
+  logger?: Logger;
 }
 
 /** Counters for stats and tests. */

@@ -8,6 +8,7 @@ import { OutboundMessage, type SendOptions } from './send-queue.js';
 import { AssociationCore } from './association-core.js';
 import { BLACK_HOLE_TIMEOUTS } from './plpmtud.js';
 import { causeChunk, makeInit, noUserDataAbort, unrecognizedChunkError } from './handshake.js';
+import { abortReason } from './sctp-log.js';
 
 export type { AssociationHandler, AssociationOptions, AssociationState, AssociationStats } from './association-options.js';
 
@@ -296,7 +297,8 @@ export class Association extends AssociationCore {
         }
         return true;
       case ChunkType.ABORT:
-        this.closeWith(`peer abort${c.causes.length ? ` (cause ${c.causes[0]!.type})` : ''}`);
+        this.closeCause = c.causes[0]?.type;
+        this.closeWith(abortReason(c.causes));
         return false;
       case ChunkType.ERROR:
         return true;

@@ -1,5 +1,6 @@
 import type dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
+import { Emitter } from '@x/base';
 import { StunError, TurnTcpClient, TurnTlsClient, TurnUdpClient, type TurnClientAdapter } from '@x/stun';
 import type { Candidate, LocalCandidate, RelayProtocol } from './candidate.js';
 import { parseCandidate } from './candidate-attribute.js';
@@ -90,6 +91,22 @@ export interface IceCandidateError {
   errorText: string;
 }
 
+/**
+ * Events of an {@link IceTransport} (the `on…` methods subscribe to them). A listener that throws
+ * does not interrupt the ICE step that emitted: the rule of `@x/base`'s `Emitter`.
+ */
+export type IceTransportEvents = {
+  /** A local candidate as gathered (as announced: mDNS names when asked); `null` at end-of-candidates. */
+  candidate: [candidate: LocalCandidate | null];
+  statechange: [state: IceConnectionState];
+  gatheringstatechange: [state: IceGatheringState];
+  selectedpairchange: [pair: CandidatePair];
+  /** A STUN or TURN server gave no candidate (see {@link IceTransport.onCandidateError}). */
+  candidateerror: [error: IceCandidateError];
+  /** Application datagrams: the one {@link IceTransport.onData} callback. */
+  data: [data: Uint8Array];
+};
+
 /** A TURN server to allocate on. */
 interface TurnServer {
   readonly url: string;
@@ -111,8 +128,10 @@ interface Relay {
  * An ICE transport over node:dgram: the sans-IO {@link IceAgent} with UDP sockets on the
  * filtered host addresses, STUN/TURN servers, a timer and the clock. Once a pair is selected it is
  * the {@link DatagramTransport} for DTLS: STUN stays inside, everything else goes to `onData`.
+ * Events go through `@x/base`'s `Emitter` ({@link IceTransportEvents}); the `on…` methods are
+ * shorthands that return the unsubscribe function.
  */
-export class IceTransport implements DatagramTransport {
+export class IceTransport extends Emitter<IceTransportEvents> implements DatagramTransport {
   /** The sans-IO core. */
   readonly agent: IceAgent;
   /** Adapter counters. */
@@ -132,16 +151,12 @@ export class IceTransport implements DatagramTransport {
   private timerAt = Infinity;
   private closed = false;
   private dataCb: ((data: Uint8Array) => void) | undefined;
-  private readonly candidateCbs: Array<(c: LocalCandidate | null) => void> = [];
-  private readonly stateCbs: Array<(s: IceConnectionState) => void> = [];
-  private readonly gatheringCbs: Array<(s: IceGatheringState) => void> = [];
-  private readonly pairCbs: Array<(p: CandidatePair) => void> = [];
-  private readonly candidateErrorCbs: Array<(e: IceCandidateError) => void> = [];
   /** The configured URL of each STUN server, by resolved address, for icecandidateerror. */
   private readonly stunServerUrls = new Map<string, string>();
   private readonly log: Logger;
 
   constructor(options: IceTransportOptions) {
+    super();
     this.options = options;
     this.clock = options.clock ?? (() => performance.now());
     this.log = layerLogger(options.logger, 'x-ice');
@@ -167,30 +182,40 @@ export class IceTransport implements DatagramTransport {
 
   /** Each local candidate as gathered; `null` once gathering is complete (end-of-candidates). Returns an unsubscribe function, as the other `on…` methods. */
   onLocalCandidate(cb: (c: LocalCandidate | null) => void): () => void {
-    return subscribe(this.candidateCbs, cb);
+    return this.subscribe('candidate', cb);
   }
   /** Connection state changes. */
   onStateChange(cb: (s: IceConnectionState) => void): () => void {
-    return subscribe(this.stateCbs, cb);
+    return this.subscribe('statechange', cb);
   }
   /** Gathering state changes. */
   onGatheringStateChange(cb: (s: IceGatheringState) => void): () => void {
-    return subscribe(this.gatheringCbs, cb);
+    return this.subscribe('gatheringstatechange', cb);
   }
   /** The selected pair changed. */
   onSelectedPairChange(cb: (p: CandidatePair) => void): () => void {
-    return subscribe(this.pairCbs, cb);
+    return this.subscribe('selectedpairchange', cb);
   }
   /**
    * A STUN or TURN server refused (its STUN error code) or could not be reached or resolved (701)
    * while gathering. For STUN, `address`/`port` are the host candidate's the request left from.
    */
   onCandidateError(cb: (e: IceCandidateError) => void): () => void {
-    return subscribe(this.candidateErrorCbs, cb);
+    return this.subscribe('candidateerror', cb);
   }
-  /** Application datagrams from the peer (anything not STUN). */
+  /**
+   * Application datagrams from the peer (anything not STUN). One callback, a later call replaces it;
+   * it is the `data` event's listener, so a throw is reported by the Emitter's rule like any other.
+   */
   onData(cb: (data: Uint8Array) => void): void {
+    if (this.dataCb !== undefined) this.off('data', this.dataCb);
     this.dataCb = cb;
+    this.on('data', cb);
+  }
+
+  private subscribe<K extends keyof IceTransportEvents>(event: K, cb: (...args: IceTransportEvents[K]) => void): () => void {
+    this.on(event, cb);
+    return () => void this.off(event, cb);
   }
 
   /** Resolves once the connection state is one of `states`. */
@@ -452,11 +477,7 @@ export class IceTransport implements DatagramTransport {
     if (app) {
       // Application data leaves the agent's state as it was: skip the drive.
       this.stats.dataReceived++;
-      try {
-        this.dataCb?.(app);
-      } catch {
-        // The application's handler must not break the transport.
-      }
+      this.emit('data', app);
       return;
     }
     this.drive();
@@ -535,39 +556,26 @@ export class IceTransport implements DatagramTransport {
   }
 
   private candidateError(error: IceCandidateError): void {
-    for (const cb of [...this.candidateErrorCbs]) {
-      try {
-        cb(error);
-      } catch {
-        // Listener errors stay with the listener.
-      }
-    }
+    this.emit('candidateerror', error);
   }
 
   private flushEvents(): void {
+    // Listeners' exceptions stay out of this loop (the Emitter's rule): every event is delivered.
     for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
-      try {
-        if (e.type === 'local-candidate') {
-          const c = this.announced(e.candidate);
-          for (const cb of [...this.candidateCbs]) cb(c);
-        }
-        else if (e.type === 'gathering-state') {
-          for (const cb of [...this.gatheringCbs]) cb(e.state);
-          if (e.state === 'complete') for (const cb of [...this.candidateCbs]) cb(null);
-        } else if (e.type === 'connection-state') for (const cb of [...this.stateCbs]) cb(e.state);
-        else if (e.type === 'server-error') {
-          const url = this.stunServerUrls.get(addressKey(e.server)) ?? `stun:${e.server.address}:${e.server.port}`;
-          // W3C: an address not exposed in a candidate (hidden behind an mDNS name) is null.
-          const hidden = this.mdnsNames.has(e.base.address);
-          this.candidateError({ address: hidden ? null : e.base.address, port: e.base.port, url, errorCode: e.errorCode, errorText: e.errorText });
-        }
-        else if (e.type === 'selected-pair') {
-          this.bindRelayChannel(e.pair);
-          if (this.retiredRelays.size !== 0) this.closeRetiredRelays(e.pair);
-          for (const cb of [...this.pairCbs]) cb(e.pair);
-        }
-      } catch {
-        // Listener errors stay with the listener.
+      if (e.type === 'local-candidate') this.emit('candidate', this.announced(e.candidate));
+      else if (e.type === 'gathering-state') {
+        this.emit('gatheringstatechange', e.state);
+        if (e.state === 'complete') this.emit('candidate', null);
+      } else if (e.type === 'connection-state') this.emit('statechange', e.state);
+      else if (e.type === 'server-error') {
+        const url = this.stunServerUrls.get(addressKey(e.server)) ?? `stun:${e.server.address}:${e.server.port}`;
+        // W3C: an address not exposed in a candidate (hidden behind an mDNS name) is null.
+        const hidden = this.mdnsNames.has(e.base.address);
+        this.candidateError({ address: hidden ? null : e.base.address, port: e.base.port, url, errorCode: e.errorCode, errorText: e.errorText });
+      } else if (e.type === 'selected-pair') {
+        this.bindRelayChannel(e.pair);
+        if (this.retiredRelays.size !== 0) this.closeRetiredRelays(e.pair);
+        this.emit('selectedpairchange', e.pair);
       }
     }
   }
@@ -595,12 +603,4 @@ export class IceTransport implements DatagramTransport {
       this.drive();
     }, Math.max(0, Math.ceil(next - now)));
   }
-}
-
-function subscribe<T>(list: T[], cb: T): () => void {
-  list.push(cb);
-  return () => {
-    const i = list.indexOf(cb);
-    if (i >= 0) list.splice(i, 1);
-  };
 }

@@ -43,6 +43,7 @@ export {
 } from './connectivity-check.js';
 export {
   IceTransport,
+  type IceTransportEvents,
   type IceTransportOptions,
   type IceTransportStats,
   type DatagramTransport,

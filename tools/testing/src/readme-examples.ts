@@ -1,18 +1,22 @@
-// A package README's TypeScript examples, type-checked and run as a user would run them, so an
-// example that no longer compiles or no longer works fails the package's own suite.
-//
-// Convention: every ```ts block of README.md is an example. A block that is a fragment, not meant
-// to run on its own, has `<!-- example: skip -->` as the last non-blank line before its fence. The
-// first ```ts block is the package's main example and may not be skipped.
+// A package README's TypeScript examples, type-checked and run as a user would run them (the
+// vitest side is readme-test.ts). Convention: every ```ts block of README.md is an example that
+// type-checks and runs. On the last non-blank line before its fence, `<!-- example: skip -->` marks
+// a fragment not meant to stand alone (neither checked nor run), and `<!-- example: typecheck-only -->`
+// a whole program that needs what a test cannot start (a TURN server): checked, not run. The first
+// ```ts block is the package's main example and must run.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** The marker, on the last non-blank line before a ```ts fence, of a block that is not run. */
+/** The marker, on the last non-blank line before a ```ts fence, of a fragment: neither checked nor run. */
 export const skipMarker = '<!-- example: skip -->';
+/** The marker of a block that is type-checked but not run. */
+export const typecheckOnlyMarker = '<!-- example: typecheck-only -->';
+
+/** What the test does with a block: check and run it, only check it, or leave it. */
+export type ExampleMode = 'run' | 'typecheck' | 'skip';
 
 /** One ```ts block of a README. */
 export interface ReadmeExample {
@@ -21,8 +25,8 @@ export interface ReadmeExample {
   /** 1-based README line of the opening fence; line n of `code` is README line `fence + n`. */
   fence: number;
   code: string;
-  /** The block carries {@link skipMarker}. */
-  skip: boolean;
+  /** `skip` with {@link skipMarker}, `typecheck` with {@link typecheckOnlyMarker}, else `run`. */
+  mode: ExampleMode;
 }
 
 /** The ```ts blocks of a Markdown text, in order. */
@@ -36,11 +40,12 @@ export function readmeExamples(markdown: string): ReadmeExample[] {
     if (end < 0) throw new Error(`README line ${i + 1}: unclosed \`\`\`ts block`);
     let before = i - 1;
     while (before >= 0 && lines[before]!.trim() === '') before--;
+    const marker = before >= 0 ? lines[before]!.trim() : '';
     out.push({
       block: out.length + 1,
       fence: i + 1,
       code: lines.slice(i + 1, end).join('\n'),
-      skip: before >= 0 && lines[before]!.trim() === skipMarker,
+      mode: marker === skipMarker ? 'skip' : marker === typecheckOnlyMarker ? 'typecheck' : 'run',
     });
     i = end;
   }
@@ -51,7 +56,7 @@ export function readmeExamples(markdown: string): ReadmeExample[] {
 export type ReadmeDiagnostics = Map<number, string[]>;
 
 /**
- * Writes each runnable block as `block-<n>.ts` into `dir` (a directory inside the package, so
+ * Writes each given block as `block-<n>.ts` into `dir` (a directory inside the package, so
  * `@x/<name>` resolves to the package itself and its dependencies through the workspace, as for a
  * user who installed it), type-checks them all in one program under the repo's tsconfig.base.json,
  * and emits `block-<n>.js` beside each (with source maps, so stack traces name the .ts line).
@@ -159,67 +164,8 @@ export function runExample(dir: string, block: number, timeoutMs: number): Promi
   });
 }
 
-/** Options of {@link testReadme}. */
-export interface TestReadmeOptions {
-  /** How long one example may run before it is killed and fails (default 15 s). */
-  timeoutMs?: number;
-}
-
-/**
- * Registers one vitest test per ```ts block of the package's README.md: it type-checks (all blocks
- * in one program, once) and runs with node to exit code 0 within the timeout, sending only to
- * loopback. Skipped blocks (see {@link skipMarker}) are reported as skipped tests.
- *
- * @param packageDir the package directory, e.g. `new URL('..', import.meta.url)` from `test/`.
- */
-export function testReadme(packageDir: URL, options: TestReadmeOptions = {}): void {
-  const root = fileURLToPath(packageDir);
-  const readme = join(root, 'README.md');
-  const examples = readmeExamples(readFileSync(readme, 'utf8'));
-  const tsconfigBase = findUp(root, 'tsconfig.base.json');
-  const name = relative(dirname(tsconfigBase), readme);
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const runnable = examples.filter((e) => !e.skip);
-  let dir = '';
-  let diagnostics: ReadmeDiagnostics = new Map();
-
-  describe(`${name} examples`, () => {
-    beforeAll(() => {
-      dir = mkdtempSync(join(root, '.readme-examples-'));
-      diagnostics = compileReadme(dir, name, runnable, tsconfigBase);
-    }, 120_000);
-    afterAll(() => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
-
-    it('has a main example that runs (the first ```ts block is not skipped)', () => {
-      expect(examples.length, `${name} has no \`\`\`ts block`).toBeGreaterThan(0);
-      expect(examples[0]!.skip, `${name}:${examples[0]!.fence}: the main example carries ${skipMarker}`).toBe(false);
-    });
-
-    for (const ex of examples) {
-      const title = `block ${ex.block} (${name}:${ex.fence})`;
-      if (ex.skip) {
-        it.skip(`${title}: a fragment (${skipMarker})`, () => {});
-        continue;
-      }
-      it(`${title} type-checks and runs`, async () => {
-        const errors = diagnostics.get(ex.block) ?? [];
-        if (errors.length > 0) throw new Error(`${title} does not type-check:\n${errors.join('\n')}`);
-        const run = await runExample(dir, ex.block, timeoutMs);
-        // Stack traces name block-<n>.ts:<line>; say the README line instead.
-        const output = run.output.replace(/(?:file:\/\/)?[^\s()]*block-(\d+)\.ts:(\d+)/g, (_, b: string, l: string) => {
-          const e = examples[Number(b) - 1];
-          return e ? `${name}:${e.fence + Number(l)}` : _;
-        });
-        const why = run.timedOut ? `did not exit within ${timeoutMs} ms (a server or peer left open?)` : `exited with ${run.code ?? run.signal}`;
-        if (run.timedOut || run.code !== 0) throw new Error(`${title} ${why}:\n${output}`);
-      }, timeoutMs + 10_000);
-    }
-  });
-}
-
-function findUp(from: string, file: string): string {
+/** The file `name` in `from` or the nearest directory above it. */
+export function findUp(from: string, file: string): string {
   for (let d = from; ; d = dirname(d)) {
     if (existsSync(join(d, file))) return join(d, file);
     if (dirname(d) === d) throw new Error(`${file} not found above ${from}`);

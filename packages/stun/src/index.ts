@@ -136,6 +136,7 @@ export {
 export {
   TurnClientAdapter,
   type TurnAllocation,
+  type TurnClientEvents,
   type TurnDataHandler,
   type DatagramTransport,
 } from './turn-adapter.js';

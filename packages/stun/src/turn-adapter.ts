@@ -1,3 +1,4 @@
+import { Emitter } from '@x/base';
 import { StunError } from './stun-error.js';
 import { canonicalAddress, type TransportAddress } from './transport-address.js';
 import type { TurnClient, TurnClientStats, TurnEvent } from './turn-client.js';
@@ -19,6 +20,17 @@ export interface DatagramTransport {
 /** Receives a peer's data: a view valid only during the call. */
 export type TurnDataHandler = (data: Uint8Array, peer: TransportAddress, channelNumber: number | undefined) => void;
 
+/**
+ * Events of a {@link TurnClientAdapter} (`onData` and `onError` subscribe to them). A listener that
+ * throws does not break the socket's event loop: the rule of `@x/base`'s `Emitter`.
+ */
+export type TurnClientEvents = {
+  /** A peer's data (a view valid only during the call) and the channel it came on, if any. */
+  data: [data: Uint8Array, peer: TransportAddress, channelNumber: number | undefined];
+  /** An error no operation waits for (automatic refreshes, a lost connection). */
+  error: [error: StunError];
+};
+
 interface Waiter {
   resolve(e: TurnEvent): void;
   reject(e: StunError): void;
@@ -29,17 +41,16 @@ interface Waiter {
  * {@link TurnClient} core, the clock, one timer, and promises for its operations. A subclass
  * only moves bytes: {@link transmit} to the server, `core.handleIncoming` from it.
  */
-export abstract class TurnClientAdapter {
+export abstract class TurnClientAdapter extends Emitter<TurnClientEvents> {
   /** The sans-IO core (state, stats). */
   readonly core: TurnClient;
   private readonly waiters = new Map<number, Waiter>();
-  private readonly dataHandlers = new Set<TurnDataHandler>();
-  private errorHandler: ((error: StunError) => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Set once closed (by the user, or because the connection to the server is gone). */
   protected closed = false;
 
   protected constructor(core: TurnClient) {
+    super();
     this.core = core;
   }
 
@@ -62,8 +73,8 @@ export abstract class TurnClientAdapter {
    * during the call. Returns a function that removes the handler.
    */
   onData(handler: TurnDataHandler): () => void {
-    this.dataHandlers.add(handler);
-    return () => this.dataHandlers.delete(handler);
+    this.on('data', handler);
+    return () => void this.off('data', handler);
   }
 
   /**
@@ -90,9 +101,13 @@ export abstract class TurnClientAdapter {
     };
   }
 
-  /** Errors of automatic refreshes and of the connection (user operations reject their promise instead). */
-  onError(handler: (error: StunError) => void): void {
-    this.errorHandler = handler;
+  /**
+   * Errors of automatic refreshes and of the connection (user operations reject their promise
+   * instead). Returns a function that removes the handler.
+   */
+  onError(handler: (error: StunError) => void): () => void {
+    this.on('error', handler);
+    return () => void this.off('error', handler);
   }
 
   /** Allocates a UDP relay; answers the 401 challenge and 438 with the credentials. */
@@ -156,11 +171,7 @@ export abstract class TurnClientAdapter {
 
   /** Reports an error no operation waits for (automatic refreshes, a lost connection). */
   protected reportError(error: StunError): void {
-    try {
-      this.errorHandler?.(error);
-    } catch {
-      // A throwing handler must not break the socket's event loop.
-    }
+    this.emit('error', error);
   }
 
   private run(start: () => number): Promise<TurnEvent> {
@@ -182,13 +193,7 @@ export abstract class TurnClientAdapter {
   protected drainEvents(): void {
     for (let e = this.core.pollEvent(); e; e = this.core.pollEvent()) {
       if (e.type === 'data') {
-        for (const h of this.dataHandlers) {
-          try {
-            h(e.data, e.peer, e.channelNumber);
-          } catch {
-            // A throwing handler must not break the socket's event loop.
-          }
-        }
+        this.emit('data', e.data, e.peer, e.channelNumber);
         continue;
       }
       const w = this.waiters.get(e.id);

@@ -27,7 +27,8 @@ for (const group of ['packages', 'apps']) {
     skipped += result.numPendingTests + result.numTodoTests;
   }
 }
-// Then what a user of the published packages gets: pack, install with npm, import from plain node.
+// Then what a user of the published packages gets: pack, install with npm, import, require and
+// type-check each one, and check each tarball's manifest, dependencies and source maps.
 const pack = spawnSync('node', [join(root, 'scripts', 'check-pack.mjs')], { cwd: root, encoding: 'utf8' });
 process.stdout.write(pack.stdout + pack.stderr);
 const packCounts = /pack: (\d+) passed, (\d+) failed/.exec(pack.stdout);

@@ -41,7 +41,8 @@ export class SctpTransport extends DataChannelManager {
       try {
         this.association.handlePacket(data, this.clock());
       } catch {
-        // handlePacket drops bad input itself; this only guards a handler that threw.
+        // handlePacket drops bad input itself and listeners' exceptions never leave an emit
+        // (@x/base's rule): this only guards a bug of the association, counted as a drop.
         this.association.stats.packetsDropped++;
       }
       this.wake();

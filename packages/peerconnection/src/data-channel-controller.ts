@@ -106,7 +106,8 @@ export class DataChannelController {
     this.sctp = sctp;
     sctp.on('datachannel', (dc) => this.onRemote(dc));
     sctp.on('close', (reason) => {
-      for (const ch of [...this.channels]) ch.failTransport(`SCTP association closed: ${reason}`);
+      const cause = sctp.association.closeCause;
+      for (const ch of [...this.channels]) ch.failTransport(`SCTP association closed: ${reason}`, cause);
     });
     for (const ch of [...this.channels]) if (ch.readyState === 'connecting') this.bind(ch);
   }

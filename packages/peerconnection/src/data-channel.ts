@@ -275,9 +275,10 @@ export class RTCDataChannel extends RTCEventTarget {
   }
 
   /** @internal The association failed: error (sctp-failure), then close. */
-  failTransport(reason: string): void {
+  failTransport(reason: string, sctpCauseCode?: number): void {
     if (this.#readyState === 'closed') return;
-    this.dispatchEvent(new RTCErrorEvent('error', { error: new RTCError({ errorDetail: 'sctp-failure' }, reason) }));
+    const init = sctpCauseCode === undefined ? { errorDetail: 'sctp-failure' as const } : { errorDetail: 'sctp-failure' as const, sctpCauseCode };
+    this.dispatchEvent(new RTCErrorEvent('error', { error: new RTCError(init, reason) }));
     this.#finish();
   }
 

@@ -3,17 +3,14 @@
  * certificate generator, clock, logger, ICE settings such as the host-address filter, codecs),
  * it creates peer connections. `new RTCPeerConnection()` uses {@link defaultFactory}.
  */
+import type { Logger } from '@x/base';
 import { defaultAudioCapabilities, defaultVideoCapabilities, type MediaCapabilities } from '@x/sdp';
 import type { HostAddressFilter, MdnsRegistrar, MdnsResolver } from '@x/ice';
 import { generateRtcCertificate, type RTCCertificate } from './certificate.js';
 import type { RTCConfiguration } from './configuration.js';
 import { RTCPeerConnection } from './peer-connection.js';
 
-/** Where the stack writes what it wants to say; silent by default. */
-export interface Logger {
-  debug(message: string, ...args: unknown[]): void;
-  warn(message: string, ...args: unknown[]): void;
-}
+export type { Logger };
 
 /** ICE settings shared by the factory's connections (as Pion's SettingEngine). */
 export interface IceSettings extends HostAddressFilter {
@@ -37,8 +34,12 @@ export interface PeerConnectionDependencies {
   certificateGenerator: () => RTCCertificate;
   /** Monotonic ms clock for ICE, DTLS and SCTP timers. Default `performance.now`. */
   clock: () => number;
-  /** Log sink. */
-  logger: Logger;
+  /**
+   * Log sink for every layer: the peer connection (`[pc]`), ICE (`[ice]`), DTLS (`[dtls]`), SCTP
+   * (`[sctp]`), each line prefixed with its layer. Undefined (the default): each layer writes to
+   * stderr when `NODE_DEBUG` names it (`NODE_DEBUG=x-pc,x-ice,x-dtls,x-sctp`), and is silent otherwise.
+   */
+  logger: Logger | undefined;
   /** ICE host-address filter and timing. */
   ice: IceSettings;
   /** Codecs and header extensions offered and accepted. */
@@ -53,13 +54,11 @@ export interface PeerConnectionDependencies {
   pacing: boolean;
 }
 
-const silent: Logger = { debug: () => undefined, warn: () => undefined };
-
 function withDefaults(d: Partial<PeerConnectionDependencies>): PeerConnectionDependencies {
   return {
     certificateGenerator: d.certificateGenerator ?? (() => generateRtcCertificate({ name: 'ECDSA', namedCurve: 'P-256' })),
     clock: d.clock ?? (() => performance.now()),
-    logger: d.logger ?? silent,
+    logger: d.logger,
     ice: { ...(d.ice ?? {}) },
     codecs: d.codecs ?? { audio: defaultAudioCapabilities(), video: defaultVideoCapabilities() },
     maxMessageSize: d.maxMessageSize ?? 262144,
@@ -84,7 +83,10 @@ export class PeerConnectionFactory {
 
 let defaultInstance: PeerConnectionFactory | undefined;
 
-/** The factory behind `new RTCPeerConnection()`: host candidates on every non-loopback interface. */
+/**
+ * The factory behind `new RTCPeerConnection()`: host candidates on every non-loopback interface
+ * (on loopback when the host has nothing else), logging through `NODE_DEBUG`.
+ */
 export function defaultFactory(): PeerConnectionFactory {
   defaultInstance ??= new PeerConnectionFactory();
   return defaultInstance;

@@ -4,6 +4,7 @@
  * channels from the {@link DataChannelController}, transports from the {@link TransportController}.
  */
 import type { IceCandidate, SessionDescription } from '@x/sdp';
+import { layerLogger, type Logger } from '@x/base';
 import { generateRtcCertificate, type AlgorithmIdentifier, type RTCCertificate } from './certificate.js';
 import { checkConfigurationChange, copyConfiguration, resolveConfiguration, type RTCConfiguration, type ResolvedConfiguration } from './configuration.js';
 import type { RTCDataChannel, RTCDataChannelInit } from './data-channel.js';
@@ -68,6 +69,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   readonly #dtlsTransport: RTCDtlsTransport;
   #sctpTransport: RTCSctpTransport | undefined;
   readonly #stats: RTCStatsCollector;
+  readonly #log: Logger;
   #media!: MediaController;
 
   /**
@@ -78,6 +80,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   constructor(configuration: RTCConfiguration | null = {}, dependencies?: Partial<PeerConnectionDependencies>) {
     super();
     this.#deps = resolveDependencies(dependencies);
+    this.#log = layerLogger(this.#deps.logger, 'x-pc');
     this.#config = resolveConfiguration(configuration);
     this.#certificate = this.#config.certificates[0] ?? this.#deps.certificateGenerator();
     this.#chain = new OperationsChain(() => this.#nn.chainEmptied(), () => closedError('operation'));
@@ -105,7 +108,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       },
       dtlsState: (s, error) => {
         if (this.#closed) return;
-        this.#dtlsTransport.setState(s, true, error && { fingerprint: error.code === 'fingerprint-mismatch', message: error.message });
+        this.#dtlsTransport.setState(s, true, error && { ...error, fingerprint: error.code === 'fingerprint-mismatch' });
         this.#updateConnectionState();
       },
       selectedPair: (p) => this.#iceTransport.selectedPairChanged(p),
@@ -266,7 +269,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
         return Promise.reject(e);
       }
     }
-    return this.#chain.chain(async () => this.#desc.setLocal(description));
+    return this.#chain.chain(async () => this.#step(`setLocalDescription(${description.type ?? 'implicit'})`, () => this.#desc.setLocal(description)));
   }
 
   /** Applies a remote description; an offer in have-local-offer rolls the local offer back first. */
@@ -280,7 +283,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     return this.#chain.chain(async () => {
       if (this.#closed) throw closedError('setRemoteDescription');
       if (description.type === 'offer' && this.#desc.signaling === 'have-local-offer') this.#desc.rollback();
-      this.#desc.setRemote(description);
+      this.#step(`setRemoteDescription(${description.type})`, () => this.#desc.setRemote(description));
     });
   }
 
@@ -290,7 +293,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     if (c.candidate !== undefined && c.candidate !== '' && (c.sdpMid ?? null) === null && (c.sdpMLineIndex ?? null) === null) {
       return Promise.reject(new TypeError('sdpMid and sdpMLineIndex are both null'));
     }
-    return this.#chain.chain(async () => this.#desc.addIceCandidate(c));
+    return this.#chain.chain(async () => this.#step(`addIceCandidate(${c.candidate === undefined || c.candidate === '' ? 'end-of-candidates' : JSON.stringify(c.candidate)})`, () => this.#desc.addIceCandidate(c)));
   }
 
   /** Asks for an ICE restart in the next offer; fires negotiationneeded. */
@@ -426,8 +429,20 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     this.fire('icegatheringstatechange');
   }
 
+  /** Runs one signaling step, saying what it did or why it threw (the exception goes on to the caller). */
+  #step(step: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#log.warn(`${step} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      throw e;
+    }
+    this.#log.debug(`${step}: signaling state ${this.#desc.signaling}`);
+  }
+
   #setIceState(s: RTCIceConnectionState): void {
     if (this.#closed || this.#iceState === s) return;
+    this.#log.debug(`iceConnectionState ${this.#iceState} -> ${s}`);
     this.#iceState = s;
     this.fire('iceconnectionstatechange');
     this.#updateConnectionState();
@@ -437,6 +452,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     if (this.#closed) return;
     const s = peerConnectionState(this.#iceState, this.#transport.dtlsTransportState);
     if (s === this.#connState) return;
+    const line = `connectionState ${this.#connState} -> ${s} (ICE ${this.#iceState}, DTLS ${this.#transport.dtlsTransportState})`;
+    if (s === 'failed') this.#log.warn(line);
+    else this.#log.debug(line);
     this.#connState = s;
     this.fire('connectionstatechange');
   }

@@ -3,6 +3,7 @@
  * over DTLS when data channels are negotiated, and the first-byte demultiplexer of RFC 7983
  * (0–3 STUN, inside ICE; 20–63 DTLS; 128–191 RTP/RTCP) between ICE and the rest.
  */
+import { layerLogger, type Logger } from '@x/base';
 import { DtlsEndpoint, type CertificateFingerprint, type DtlsState } from '@x/dtls';
 import { IceTransport, formatCandidate, type CandidatePair, generateIceParameters, type IceConnectionState, type IceGatheringState, type LocalCandidate } from '@x/ice';
 import { SctpTransport } from '@x/sctp';
@@ -18,7 +19,7 @@ export interface TransportEvents {
   candidate(c: IceCandidate | null, ufrag: string): void;
   gatheringState(s: IceGatheringState): void;
   iceState(s: IceConnectionState): void;
-  dtlsState(s: DtlsState, error?: { code: string; message: string }): void;
+  dtlsState(s: DtlsState, error?: DtlsFailure): void;
   /** ICE selected a (new) pair. */
   selectedPair(p: CandidatePair): void;
   /** The association object exists (before it is established): bind data channels to it. */
@@ -29,6 +30,14 @@ export interface TransportEvents {
   srtpReady?(): void;
   /** A STUN or TURN server refused or could not be reached while gathering (W3C icecandidateerror). */
   candidateError?(e: Parameters<Parameters<IceTransport['onCandidateError']>[0]>[0]): void;
+}
+
+/** Why DTLS failed: the DtlsError's code and message, and the alert received or sent (by number). */
+export interface DtlsFailure {
+  code: string;
+  message: string;
+  receivedAlert?: number;
+  sentAlert?: number;
 }
 
 /** The remote side's ICE parameters for the bundle. */
@@ -93,13 +102,16 @@ export class TransportController {
   private earlyDtls: Uint8Array[] = [];
   private dtlsIn: ((d: Uint8Array) => void) | undefined;
   private closed = false;
+  private readonly log: Logger;
 
   constructor(
     private readonly deps: PeerConnectionDependencies,
     private readonly config: () => ResolvedConfiguration,
     private readonly certificate: RTCCertificate,
     private readonly events: TransportEvents,
-  ) {}
+  ) {
+    this.log = layerLogger(deps.logger, 'x-pc');
+  }
 
   /** Current DTLS state (new before the endpoint exists). */
   get dtlsTransportState(): DtlsState {
@@ -203,7 +215,9 @@ export class TransportController {
       iceTransportPolicy: c.iceTransportPolicy,
       clock: this.deps.clock,
       ...pick(s),
+      ...(this.deps.logger !== undefined ? { logger: this.deps.logger } : {}),
     });
+    this.log.debug(`ICE starts as ${controlling ? 'controlling' : 'controlled'}, ${c.iceServers.length} ICE server(s), policy ${c.iceTransportPolicy}`);
     this.ice = ice;
     ice.onLocalCandidate((lc) => this.onLocalCandidate(lc));
     ice.onGatheringStateChange((g) => {
@@ -218,7 +232,7 @@ export class TransportController {
     ice.onSelectedPairChange((p) => this.events.selectedPair(p));
     ice.onCandidateError((e) => this.events.candidateError?.(e));
     this.applyRemote();
-    ice.gather().catch((e: unknown) => this.deps.logger.warn('ICE gathering failed', e));
+    ice.gather().catch((e: unknown) => this.log.warn('ICE gathering failed', e));
   }
 
   private onLocalCandidate(lc: LocalCandidate | null): void {
@@ -230,7 +244,7 @@ export class TransportController {
     try {
       c = parseSdpCandidate(formatCandidate(lc));
     } catch (e) {
-      this.deps.logger.warn('local candidate did not format', e);
+      this.log.warn('local candidate did not format', e);
       return;
     }
     this.localCandidates.push(c);
@@ -248,7 +262,7 @@ export class TransportController {
         this.remoteAppliedUfrag = remote.usernameFragment;
       } catch (e) {
         // The peer restarted and our restart has not been applied yet: wait for it.
-        this.deps.logger.debug('remote ICE parameters deferred', e);
+        this.log.debug('remote ICE parameters deferred until our ICE restart is applied', e);
         return;
       }
     }
@@ -286,7 +300,7 @@ export class TransportController {
     try {
       this.startDtls();
     } catch (e) {
-      this.deps.logger.warn('DTLS could not start', e);
+      this.log.warn('DTLS could not start', e);
       this.setDtlsState('failed', { code: 'internal', message: e instanceof Error ? e.message : String(e) });
     }
   }
@@ -314,8 +328,10 @@ export class TransportController {
         certificate: this.certificate.dtls,
         remoteFingerprints: this.remoteFingerprints,
         now: this.deps.clock,
+        ...(this.deps.logger !== undefined ? { logger: this.deps.logger } : {}),
       },
     );
+    this.log.debug(`DTLS starts as ${this.dtlsRole} over ${ice.selectedPair?.toString() ?? 'ICE'}`);
     this.dtls = dtls;
     this.setDtlsState('connecting');
     dtls.on('connected', () => {
@@ -324,8 +340,9 @@ export class TransportController {
       this.maybeStartSctp();
     });
     dtls.on('error', (e) => {
-      this.deps.logger.warn('DTLS failed', e);
-      this.setDtlsState('failed', { code: e.code, message: e.message });
+      this.log.warn(`DTLS failed: ${e.code}: ${e.message}`);
+      const alert = e.alert === undefined ? {} : e.code === 'alert-received' ? { receivedAlert: e.alert } : { sentAlert: e.alert };
+      this.setDtlsState('failed', { code: e.code, message: e.message, ...alert });
     });
     dtls.on('close', () => {
       if (this.dtlsState !== 'failed') this.setDtlsState('closed');
@@ -370,7 +387,7 @@ export class TransportController {
     try {
       out = rtcp ? srtp.protectRtcp(packet) : srtp.protectRtp(packet);
     } catch (e) {
-      this.deps.logger.debug('SRTP protect failed', e);
+      this.log.debug('SRTP protect failed', e);
       return false;
     }
     this.traffic.packetsSent++;
@@ -387,7 +404,7 @@ export class TransportController {
       if (keys === undefined) return; // use_srtp not agreed: data channels only
       this.srtp = new SrtpSession({ profile: keys.profile, keys, role: this.dtlsRole });
     } catch (e) {
-      this.deps.logger.warn('SRTP could not be keyed', e);
+      this.log.warn('SRTP could not be keyed', e);
       return;
     }
     this.events.srtpReady?.();
@@ -410,11 +427,11 @@ export class TransportController {
     try {
       this.events.media?.(plain, rtcp);
     } catch (e) {
-      this.deps.logger.warn('media handler failed', e);
+      this.log.warn('media handler failed', e);
     }
   }
 
-  private setDtlsState(s: DtlsState, error?: { code: string; message: string }): void {
+  private setDtlsState(s: DtlsState, error?: DtlsFailure): void {
     if (this.dtlsState === s) return;
     this.dtlsState = s;
     this.events.dtlsState(s, error);
@@ -424,7 +441,7 @@ export class TransportController {
     try {
       this.startSctp();
     } catch (e) {
-      this.deps.logger.warn('SCTP could not start', e);
+      this.log.warn('SCTP could not start', e);
     }
   }
 
@@ -442,7 +459,9 @@ export class TransportController {
       // Packets travel inside DTLS records, which are authenticated (RFC 9653, EDMID 1); opt-in,
       // see RTCConfiguration.sctpZeroChecksum.
       zeroChecksum: this.config().sctpZeroChecksum,
+      ...(this.deps.logger !== undefined ? { logger: this.deps.logger } : {}),
     });
+    this.log.debug(`SCTP starts as ${this.dtlsRole}, remote port ${this.sctpWanted.remotePort}, max message ${this.sctpWanted.maxMessageSize}`);
     this.sctp = sctp;
     this.events.sctp(sctp);
     sctp.connect();

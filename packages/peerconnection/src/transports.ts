@@ -155,13 +155,15 @@ export class RTCDtlsTransport extends RTCEventTarget {
   }
 
   /** @internal `failed` comes with an error event first (W3C §5.5.1). */
-  setState(s: RTCDtlsTransportState, fire = true, reason?: { fingerprint: boolean; message: string }): void {
+  setState(s: RTCDtlsTransportState, fire = true, reason?: { fingerprint: boolean; message: string; receivedAlert?: number; sentAlert?: number }): void {
     if (this.#state === s) return;
     this.#state = s;
     if (!fire) return;
     if (s === 'failed') {
       const detail = reason?.fingerprint === true ? 'fingerprint-failure' : 'dtls-failure';
-      this.dispatchEvent(new RTCErrorEvent('error', { error: new RTCError({ errorDetail: detail }, reason?.message ?? 'DTLS failed') }));
+      // W3C §5.5.1: the alert that ended it, received from the peer or sent to it.
+      const alerts = { ...(reason?.receivedAlert !== undefined ? { receivedAlert: reason.receivedAlert } : {}), ...(reason?.sentAlert !== undefined ? { sentAlert: reason.sentAlert } : {}) };
+      this.dispatchEvent(new RTCErrorEvent('error', { error: new RTCError({ errorDetail: detail, ...alerts }, reason?.message ?? 'DTLS failed') }));
     }
     this.fire('statechange');
   }

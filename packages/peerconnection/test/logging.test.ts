@@ -1,0 +1,131 @@
+/**
+ * Failures that explain themselves: with a logger given to the factory, a connection that does
+ * not connect says why, through every layer (ICE, DTLS, the peer connection), on loopback.
+ */
+import type { Logger } from '@x/base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PeerConnectionFactory, RTCError, type IceSettings, type RTCPeerConnection } from '../src/index.js';
+import { tasks } from './helpers.js';
+
+/** A logger that keeps every line and lets a test wait for one. */
+function recorder(): Logger & { lines: string[]; seen(re: RegExp): Promise<string> } {
+  const lines: string[] = [];
+  const waiting: Array<[RegExp, (l: string) => void]> = [];
+  const add = (l: string): void => {
+    lines.push(l);
+    for (const [re, resolve] of [...waiting]) if (re.test(l)) resolve(l);
+  };
+  return {
+    lines,
+    debug: (m) => add(`debug ${m}`),
+    warn: (m) => add(`warn ${m}`),
+    seen: (re) => {
+      const found = lines.find((l) => re.test(l));
+      return found !== undefined ? Promise.resolve(found) : new Promise((resolve) => waiting.push([re, resolve]));
+    },
+  };
+}
+
+const v4: IceSettings = { includeLoopback: true, ipv6: false, ipFilter: (a) => a === '127.0.0.1' };
+const v6: IceSettings = { includeLoopback: true, ipv4: false, ipFilter: (a) => a === '::1' };
+
+const open: RTCPeerConnection[] = [];
+afterEach(async () => {
+  for (const p of open.splice(0)) p.close();
+  await tasks(5);
+});
+
+function peer(factory: PeerConnectionFactory, ice?: IceSettings): RTCPeerConnection {
+  const p = factory.createPeerConnection({}, ice === undefined ? {} : { ice });
+  open.push(p);
+  return p;
+}
+
+/** Offer/answer with a data channel; candidates trickled only when `trickle`. */
+async function negotiate(a: RTCPeerConnection, b: RTCPeerConnection, trickle: boolean): Promise<void> {
+  if (trickle) {
+    a.onicecandidate = (e) => void b.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
+    b.onicecandidate = (e) => void a.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
+  }
+  a.createDataChannel('x');
+  await a.setLocalDescription();
+  await b.setRemoteDescription(strip(a.localDescription!));
+  await b.setLocalDescription();
+  await a.setRemoteDescription(strip(b.localDescription!));
+}
+
+/** The description without candidates: only trickle (or nothing) brings them. */
+function strip(d: { type: 'offer' | 'answer' | 'pranswer' | 'rollback'; sdp: string }): { type: 'offer' | 'answer' | 'pranswer' | 'rollback'; sdp: string } {
+  return { type: d.type, sdp: d.sdp.replace(/^a=(candidate|end-of-candidates).*\r\n/gm, '') };
+}
+
+describe('a connection that does not connect says why', () => {
+  it('candidates that never meet (IPv4 against IPv6): ICE says there is no pair, and why', async () => {
+    const log = recorder();
+    const a = peer(new PeerConnectionFactory({ logger: log, ice: v4 }));
+    const b = peer(new PeerConnectionFactory({ ice: v6 }));
+    await negotiate(a, b, true);
+    // Said once the peer's end-of-candidates makes it final, as a warning.
+    const line = await log.seen(/^warn \[ice\] checking: no candidate pair/);
+    expect(line).toBe('warn [ice] checking: no candidate pair: local candidates are IPv4, remote IPv6; no pair of one family');
+    expect(log.lines).toContainEqual(expect.stringMatching(/^debug \[ice\] remote candidate host \[::1\]:\d+ added but pairs with nothing: no local IPv6 candidate$/));
+    expect(log.lines).toContain('debug [pc] setRemoteDescription(answer): signaling state stable');
+  });
+
+  it('no candidates exchanged at all: ICE says no remote candidate came', async () => {
+    const log = recorder();
+    const a = peer(new PeerConnectionFactory({ logger: log, ice: v4 }));
+    const b = peer(new PeerConnectionFactory({ ice: v4 }));
+    await negotiate(a, b, false);
+    expect(await log.seen(/\[ice\] new: no remote candidates yet/)).toBe(
+      "debug [ice] new: no remote candidates yet (has the signalling delivered the peer's candidates?)",
+    );
+    expect(a.iceConnectionState).toBe('new');
+  });
+
+  it('the only remote candidate is unreachable: every check times out and ICE fails saying so', async () => {
+    const log = recorder();
+    // A shorter check budget than the default 7 transmissions (9.6 s), to keep the suite fast.
+    const ice = { ...v4, maxCheckTransmissions: 2 } as IceSettings;
+    const a = peer(new PeerConnectionFactory({ logger: log, ice }));
+    const b = peer(new PeerConnectionFactory({ ice: v4 }));
+    await negotiate(a, b, false);
+    const mid = a.localDescription!.sdp.match(/^a=mid:(.*)$/m)![1]!.trim();
+    // Port 9 (discard) on loopback: nothing listens there.
+    await a.addIceCandidate({ candidate: 'candidate:1 1 udp 2130706431 127.0.0.1 9 typ host', sdpMid: mid });
+    await a.addIceCandidate({ candidate: '', sdpMid: mid });
+    const failed = await log.seen(/\[ice\] state checking -> failed/);
+    expect(failed).toBe('warn [ice] state checking -> failed: the pair timed out, no remote candidate answered');
+    expect(log.lines).toContainEqual(expect.stringMatching(/^debug \[ice\] pair host 127\.0\.0\.1:\d+ -> host 127\.0\.0\.1:9 failed: no answer to 2 checks in \d+\.\d s$/));
+    await log.seen(/\[pc\] connectionState \w+ -> failed/);
+    expect(a.connectionState).toBe('failed');
+  });
+
+  it('a forged fingerprint: DTLS logs the alert by name, and the RTCError carries it', async () => {
+    const log = recorder();
+    const factory = new PeerConnectionFactory({ logger: log, ice: v4 });
+    const a = peer(factory);
+    const b = peer(factory);
+    a.onicecandidate = (e) => void b.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
+    b.onicecandidate = (e) => void a.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
+    a.createDataChannel('x');
+    await a.setLocalDescription();
+    // b is told a wrong fingerprint for a: b's DTLS (the client) must refuse a's certificate.
+    const forged = a.localDescription!.sdp.replace(/(a=fingerprint:sha-256 )([0-9A-F]{2})/, (_m, p: string, h: string) => p + (h === '00' ? '11' : '00'));
+    await b.setRemoteDescription({ type: 'offer', sdp: forged });
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription!);
+    const errors = { a: [] as RTCError[], b: [] as RTCError[] };
+    a.sctp!.transport.addEventListener('error', (e) => errors.a.push((e as unknown as { error: RTCError }).error));
+    b.sctp!.transport.addEventListener('error', (e) => errors.b.push((e as unknown as { error: RTCError }).error));
+    expect(await log.seen(/\[dtls\] client: failed/)).toBe(
+      'warn [dtls] client: failed: fingerprint-mismatch: server certificate does not match the remote fingerprint; sent fatal alert bad_certificate (42)',
+    );
+    await log.seen(/\[dtls\] server: received fatal alert/);
+    expect(log.lines).toContain('warn [dtls] server: received fatal alert bad_certificate (42)');
+    await log.seen(/\[pc\] DTLS failed: alert-received/);
+    await tasks(5);
+    expect(errors.b.map((e) => [e.errorDetail, e.sentAlert, e.receivedAlert])).toEqual([['fingerprint-failure', 42, null]]);
+    expect(errors.a.map((e) => [e.errorDetail, e.sentAlert, e.receivedAlert])).toEqual([['dtls-failure', null, 42]]);
+  });
+});

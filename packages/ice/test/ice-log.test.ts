@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@x/base';
 import { describe, expect, it } from 'vitest';
-import { hostAddresses, IceAgent } from '../src/index.js';
+import { hostAddresses, IceAgent, IceTransport } from '../src/index.js';
 
 /** A logger that keeps every line, with its level. */
 function recorder(): Logger & { lines: string[] } {
@@ -93,6 +93,20 @@ describe('the ICE log says why a connection does not connect', () => {
     expect(log.lines.filter((l) => l.includes('new: no remote candidates yet'))).toEqual([
       "debug [ice] new: no remote candidates yet (has the signalling delivered the peer's candidates?)",
     ]);
+  });
+
+  it('remote candidates the transport cannot use are dropped with the reason', async () => {
+    const log = recorder();
+    const t = new IceTransport({ controlling: true, logger: log, networkInterfaces: () => ({}) });
+    try {
+      await t.addRemoteCandidate('candidate:1 1 udp 2130706431 3f1c0e2a-1b2c-4d5e-8f90-a1b2c3d4e5f6.local 5000 typ host');
+      await t.addRemoteCandidate('candidate:garbage');
+      expect(t.stats.remoteCandidatesDropped).toBe(2);
+      expect(log.lines[0]).toBe('warn [ice] remote candidate host 3f1c0e2a-1b2c-4d5e-8f90-a1b2c3d4e5f6.local:5000 dropped: .local (mDNS) name and no mdnsResolver');
+      expect(log.lines[1]).toMatch(/^debug \[ice\] remote candidate dropped: bad line "candidate:garbage": /);
+    } finally {
+      t.close();
+    }
   });
 
   it('NODE_DEBUG=x-ice prints to stderr with no logger given', () => {

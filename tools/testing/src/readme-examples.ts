@@ -90,7 +90,8 @@ export function compileReadme(dir: string, readmeName: string, examples: ReadmeE
     const ex = d.file ? files.get(d.file.fileName) : undefined;
     if (!d.file || !ex) {
       // Not in a block (a broken package .d.ts, a bad option): every block fails with it.
-      for (const e of files.values()) (diagnostics.get(e.block) ?? diagnostics.set(e.block, []).get(e.block)!).push(`TS${d.code} ${text}`);
+      const where = d.file ? `${d.file.fileName}: ` : '';
+      for (const e of files.values()) (diagnostics.get(e.block) ?? diagnostics.set(e.block, []).get(e.block)!).push(`${where}TS${d.code} ${text}`);
       continue;
     }
     const at = d.file.getLineAndCharacterOfPosition(d.start ?? 0);

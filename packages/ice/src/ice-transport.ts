@@ -326,7 +326,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
     const localHost = hosts.find((h) => h.family === family);
     let client: TurnClientAdapter | undefined;
     try {
-      const common = { server: stunAddress(server), username, password };
+      const common = { server: stunAddress(server), username, password, ...(this.options.logger !== undefined ? { logger: this.options.logger } : {}) };
       const tlsOptions = this.options.turnTls;
       client =
         protocol === 'udp'

@@ -18,6 +18,7 @@ import {
   type PasswordAlgorithmValue,
 } from './stun-attributes.js';
 import { StunError } from './stun-error.js';
+import { layerLogger, type Logger } from '@x/base';
 import { TransactionTable, type TransactionOutcome } from './transaction-table.js';
 import { canonicalAddress, type AddressFamily, type TransportAddress } from './transport-address.js';
 import {
@@ -48,6 +49,11 @@ export interface TurnClientOptions {
    * (the stream framing depends on it); optional over UDP, so off by default.
    */
   readonly padChannelData?: boolean;
+  /**
+   * Where allocations, credential challenges and failed operations are logged (prefixed `[stun]`).
+   * Without one, `NODE_DEBUG=x-stun` writes them to stderr.
+   */
+  readonly logger?: Logger;
 }
 
 /** The operations a {@link TurnClient} runs; each returns an id that its outcome event carries. */
@@ -146,9 +152,11 @@ export class TurnClient {
   private readonly channelsByPeer = new Map<string, Channel>();
   private readonly channelsByNumber = new Map<number, Channel>();
   private nextChannel = MIN_CHANNEL_NUMBER;
+  private readonly log: Logger;
 
   constructor(options: TurnClientOptions) {
     this.options = options;
+    this.log = layerLogger(options.logger, 'x-stun');
     this.table = new TransactionTable<Op>(options.transaction);
   }
 
@@ -422,6 +430,7 @@ export class TurnClient {
         this.key = longTermKey(this.options.username, realm, this.options.password, name);
         op.retries++;
         this.stats.authRetries++;
+        this.log.debug(`TURN ${op.operation}: 401 challenge from realm ${JSON.stringify(realm)}, retrying with the long-term credential`);
         this.send_(op, now);
         return;
       }
@@ -438,6 +447,7 @@ export class TurnClient {
         }
         op.retries++;
         this.stats.staleNonceRetries++;
+        this.log.debug(`TURN ${op.operation}: 438 stale nonce, retrying`);
         this.send_(op, now);
         return;
       }
@@ -468,6 +478,7 @@ export class TurnClient {
         }
         this.stateValue = 'allocated';
         this.allocation = { relayed, lifetime, refreshAt: now + refreshDelay(lifetime), refreshing: false };
+        this.log.debug(`TURN allocated relay ${relayed.address}:${relayed.port} for ${lifetime} s`);
         this.events.push({ type: 'allocated', id: op.id, relayed, mapped: res.get(XorMappedAddress), lifetime });
         return;
       }
@@ -522,6 +533,9 @@ export class TurnClient {
   }
 
   private fail(op: Op, error: StunError, now = 0): void {
+    // 401 after our credentials went out means they were refused: say so plainly.
+    const hint = error.errorCode === 401 ? ' (wrong username or password?)' : error.errorCode === 437 ? ' (the server lost the allocation)' : '';
+    this.log.warn(`TURN ${op.automatic ? 'automatic ' : ''}${op.operation} failed: ${error.message}${hint}`);
     if (op.operation === 'allocate' && this.stateValue === 'allocating') this.stateValue = 'idle';
     if (error.errorCode === 437 && op.operation === 'refresh') {
       // Allocation Mismatch: the server has no allocation for us any more.

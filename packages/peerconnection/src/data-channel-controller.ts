@@ -3,6 +3,7 @@
  * allocation by DTLS role (RFC 8832 §6: client even, server odd), binding to SCTP once the
  * association exists, and channels the peer opens in band.
  */
+import { silentLogger, type Logger } from '@x/base';
 import type { DataChannel, SctpTransport } from '@x/sctp';
 import { DCEP_PRIORITY, RTCDataChannel, priorityFromDcep, type DataChannelOwner, type DataChannelParameters, type RTCDataChannelInit, type RTCPriorityType } from './data-channel.js';
 import { domException } from './errors.js';
@@ -65,7 +66,10 @@ export class DataChannelController {
   closed = 0;
 
   /** @param announce fires `datachannel` for a channel the peer opened. */
-  constructor(private readonly announce: (channel: RTCDataChannel) => void) {}
+  constructor(
+    private readonly announce: (channel: RTCDataChannel) => void,
+    private readonly log: Logger = silentLogger,
+  ) {}
 
   /** Every channel that is not closed. */
   get all(): RTCDataChannel[] {
@@ -128,9 +132,13 @@ export class DataChannelController {
   }
 
   private track(ch: RTCDataChannel): void {
-    ch.addEventListener('open', () => this.opened++);
+    ch.addEventListener('open', () => {
+      this.opened++;
+      this.log.debug(`data channel ${JSON.stringify(ch.label)} (id ${ch.id}) open`);
+    });
     ch.addEventListener('close', () => {
       this.closed++;
+      this.log.debug(`data channel ${JSON.stringify(ch.label)} (id ${ch.id}) closed`);
       this.channels.delete(ch);
     });
   }

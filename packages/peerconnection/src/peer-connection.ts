@@ -92,7 +92,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       fire: () => this.fire('negotiationneeded'),
     });
     this.#tset = new TransceiverSet(() => this.#changed(), (kind) => ({ cname: this.#jsep.cname, capabilities: this.#deps.codecs[kind] }));
-    this.#channels = new DataChannelController((ch) => this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: ch })));
+    this.#channels = new DataChannelController((ch) => this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: ch })), this.#log);
     this.#transport = new TransportController(this.#deps, () => this.#config, this.#certificate, {
       candidate: (c, ufrag) => this.#onLocalCandidate(c, ufrag),
       // Queued with the candidates, so every candidate event comes before `complete`.

@@ -101,6 +101,19 @@ describe('a connection that does not connect says why', () => {
     expect(a.connectionState).toBe('failed');
   });
 
+  it('a connection that connects says each layer starting, and the data channel opening', async () => {
+    const log = recorder();
+    const factory = new PeerConnectionFactory({ logger: log, ice: v4 });
+    const a = peer(factory);
+    const b = peer(factory);
+    await negotiate(a, b, true);
+    await log.seen(/^debug \[pc\] data channel "x" \(id \d+\) open$/);
+    expect(log.lines).toContain('debug [pc] ICE starts as controlling, 0 ICE server(s), policy all');
+    expect(log.lines).toContainEqual(expect.stringMatching(/^debug \[ice\] selected pair host 127\.0\.0\.1:\d+ -> host 127\.0\.0\.1:\d+/));
+    expect(log.lines).toContain('debug [dtls] client: received finished');
+    expect(log.lines).toContain('debug [sctp] association cookie-echoed -> established');
+  });
+
   it('a forged fingerprint: DTLS logs the alert by name, and the RTCError carries it', async () => {
     const log = recorder();
     const factory = new PeerConnectionFactory({ logger: log, ice: v4 });

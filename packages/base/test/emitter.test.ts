@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { withUncaught } from '@x/testing';
 import { Emitter } from '../src/index.js';
 
 type Events = { message: [data: string, binary: boolean]; close: [] };
-
-function nextTickErrors(run: () => void): Promise<unknown[]> {
-  // Capture what the rule throws on the next tick without letting vitest see it as a crash.
-  const seen: unknown[] = [];
-  const listeners = process.listeners('uncaughtException');
-  process.removeAllListeners('uncaughtException');
-  const catcher = (e: unknown) => seen.push(e);
-  process.on('uncaughtException', catcher);
-  run();
-  return new Promise((resolve) =>
-    setImmediate(() => {
-      process.off('uncaughtException', catcher);
-      for (const l of listeners) process.on('uncaughtException', l);
-      resolve(seen);
-    }),
-  );
-}
 
 describe('Emitter', () => {
   it('calls listeners in order with the typed arguments', () => {
@@ -64,7 +48,7 @@ describe('Emitter', () => {
     const boom = new Error('listener bug');
     let after = false;
     let returned = false;
-    const seen = await nextTickErrors(() => {
+    const seen = await withUncaught(() => {
       e.on('close', () => {
         throw boom;
       });
@@ -106,7 +90,7 @@ describe('Emitter', () => {
     e.on('close', () => {
       throw new Error('listener bug');
     });
-    const seen = await nextTickErrors(() => expect(() => e.emit('close')).not.toThrow());
+    const seen = await withUncaught(() => expect(() => e.emit('close')).not.toThrow());
     expect(seen).toEqual([sinkError]);
   });
 });

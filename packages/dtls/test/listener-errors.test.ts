@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeFingerprint, DtlsEndpoint, generateCertificate, type DatagramTransport } from '../src/index.js';
+import { withUncaught } from '@x/testing';
 
 /** Two in-memory transports wired to each other (delivery on the next turn of the loop). */
 function memoryPipe(): [DatagramTransport, DatagramTransport] {
@@ -22,21 +23,6 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
-/** Runs `body` with `process`'s uncaughtException listeners replaced by one that records. */
-async function withUncaught(body: (uncaught: unknown[]) => Promise<void>): Promise<void> {
-  const uncaught: unknown[] = [];
-  const saved = process.listeners('uncaughtException');
-  process.removeAllListeners('uncaughtException');
-  const catcher = (e: unknown): void => void uncaught.push(e);
-  process.on('uncaughtException', catcher);
-  try {
-    await body(uncaught);
-    await new Promise((r) => setImmediate(r)); // the rule re-throws on the next tick
-  } finally {
-    process.off('uncaughtException', catcher);
-    for (const l of saved) process.on('uncaughtException', l);
-  }
-}
 
 function endpoints(): { client: DtlsEndpoint; server: DtlsEndpoint } {
   const [ta, tb] = memoryPipe();

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IceTransport } from '../src/index.js';
 import { connectPair, exchangeData, LOOPBACK } from './helpers.js';
+import { withUncaught } from '@x/testing';
 
 const open: IceTransport[] = [];
 afterEach(() => {
@@ -17,20 +18,6 @@ function transport(controlling: boolean): IceTransport {
   return t;
 }
 
-/** Runs `body` with `process`'s uncaughtException listeners replaced by one that records. */
-async function withUncaught(body: (uncaught: unknown[]) => Promise<void>): Promise<void> {
-  const uncaught: unknown[] = [];
-  const saved = process.listeners('uncaughtException');
-  process.removeAllListeners('uncaughtException');
-  const catcher = (e: unknown): void => void uncaught.push(e);
-  process.on('uncaughtException', catcher);
-  try {
-    await body(uncaught);
-  } finally {
-    process.off('uncaughtException', catcher);
-    for (const l of saved) process.on('uncaughtException', l);
-  }
-}
 
 describe('an ICE listener that throws', () => {
   it("on 'statechange': the state machine finishes its step, later listeners and waitFor see it, data flows", async () => {

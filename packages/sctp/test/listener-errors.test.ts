@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataChannelManager, type DataChannel } from '../src/index.js';
 import { SimNetwork } from './helpers/sim.js';
+import { withUncaught } from '@x/testing';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
@@ -33,20 +34,6 @@ async function channels(p: ReturnType<typeof pair>): Promise<[DataChannel, DataC
   return [a, b];
 }
 
-/** Runs `body` with `process`'s uncaughtException listeners replaced by one that records. */
-async function withUncaught(body: (uncaught: unknown[]) => Promise<void>): Promise<void> {
-  const uncaught: unknown[] = [];
-  const saved = process.listeners('uncaughtException');
-  process.removeAllListeners('uncaughtException');
-  const catcher = (e: unknown): void => void uncaught.push(e);
-  process.on('uncaughtException', catcher);
-  try {
-    await body(uncaught);
-  } finally {
-    process.off('uncaughtException', catcher);
-    for (const l of saved) process.on('uncaughtException', l);
-  }
-}
 
 describe('an SCTP listener that throws', () => {
   it("on 'message': later messages still arrive, the next listener runs, the exception reaches uncaughtException", async () => {

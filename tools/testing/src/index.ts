@@ -100,3 +100,4 @@ export function mutatedText(seeds: string[]): fc.Arbitrary<string> {
   );
 }
 export { mulberry32 } from './mulberry32.js';
+export { withUncaught } from './uncaught.js';

@@ -7,7 +7,8 @@
 //   manifest            no workspace: range, no dependency on a private workspace package, every
 //                       entry point (main, types, exports, bin) is in the tarball
 //   dependencies        every runtime dependency is imported by dist/, and dist/ imports nothing undeclared
-//   source maps         every map's sources, and every sourceMappingURL, resolve inside the tarball
+//   source maps         every map's sources, and every sourceMappingURL, resolve inside the tarball;
+//                       every dist/ file's source is in it
 // It packs dist/ as built (prepack is skipped to stay fast: `pnpm test` and `pnpm release` build first).
 // Prints one line per package, one per failed check with its reason, and last `pack: N passed, N failed`.
 import { execFile } from 'node:child_process';
@@ -128,6 +129,7 @@ export function checkDependencies(manifest, unpacked, files) {
 export function checkSourceMaps(unpacked, files, workspaceDir) {
   const problems = [];
   let stale = false;
+  const shipsSources = [...files].some((f) => f.startsWith('src/'));
   for (const file of files) {
     const dir = posix.dirname(file);
     if (file.endsWith('.map')) {
@@ -145,6 +147,11 @@ export function checkSourceMaps(unpacked, files, workspaceDir) {
         stale ||= !existsSync(join(workspaceDir, target));
       }
     } else if (/\.(js|d\.ts)$/.test(file)) {
+      const source = `src/${/^dist\/(.*?)\.(d\.ts|js)$/.exec(file)?.[1]}.ts`;
+      if (file.startsWith('dist/') && shipsSources && !files.has(source)) {
+        problems.push(`${file} has no ${source} in the tarball`);
+        stale ||= !existsSync(join(workspaceDir, source));
+      }
       const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(join(unpacked, file), 'utf8'))?.[1];
       if (url && !url.startsWith('data:') && !files.has(posix.normalize(posix.join(dir, url)))) {
         problems.push(`${file} names ${url}, not in the tarball`);
@@ -155,7 +162,7 @@ export function checkSourceMaps(unpacked, files, workspaceDir) {
   // tsc never deletes the output of a deleted source, and turbo's cache brings it back; prepack's
   // build on publish would ship it too.
   const dir = relative(root, workspaceDir);
-  if (stale) shown.push(`stale build output of a deleted source: rm -rf ${dir}/dist && pnpm exec turbo run build --force --filter=./${dir}`);
+  if (stale) shown.push(`stale build output of a deleted source in ${dir}/dist: \`pnpm release --dry-run\` removes it`);
   return shown;
 }
 

@@ -5,6 +5,11 @@ export {
 } from './rtp-packet.js';
 export type { RtpPacket, RtpHeaderExtension } from './rtp-packet.js';
 export * from './header-extensions.js';
+export { CSRC_AUDIO_LEVEL_URI, parseCsrcAudioLevels, serializeCsrcAudioLevels, audioLevelToLinear, linearToAudioLevel } from './csrc-audio-level.js';
+export {
+  DTMF_TONES, dtmfEventCode, dtmfTone, parseTelephoneEvent, serializeTelephoneEvent, TelephoneEventSender, TelephoneEventReceiver,
+  type TelephoneEvent, type TelephoneEventPacket, type TelephoneEventSenderOptions, type TelephoneEventNotice,
+} from './telephone-event.js';
 export { RtcpPacketType } from './rtcp-header.js';
 export type { ReportBlock, SenderReport, ReceiverReport } from './rtcp-reports.js';
 export { SdesItemType, findCname } from './rtcp-sdes.js';

@@ -24,13 +24,18 @@ const VIDEO_FEEDBACK = [
   { type: 'goog-remb' }, { type: 'transport-cc' }, { type: 'ccm', parameter: 'fir' }, { type: 'nack' }, { type: 'nack', parameter: 'pli' },
 ];
 
-/** Audio codecs and header extensions libwebrtc-compatible peers expect: Opus, PCMU, PCMA. */
+/**
+ * Audio codecs and header extensions libwebrtc-compatible peers expect: Opus, PCMU, PCMA, and
+ * RFC 4733 telephone-event at 48 kHz (beside Opus) and 8 kHz, with Chromium's payload types.
+ */
 export function defaultAudioCapabilities(): MediaCapabilities {
   return {
     codecs: [
       { name: 'opus', clockRate: 48000, channels: 2, payloadType: 111, parameters: { minptime: '10', useinbandfec: '1' }, feedback: [{ type: 'transport-cc' }] },
       { name: 'PCMU', clockRate: 8000, payloadType: 0 },
       { name: 'PCMA', clockRate: 8000, payloadType: 8 },
+      { name: 'telephone-event', clockRate: 48000, payloadType: 110 },
+      { name: 'telephone-event', clockRate: 8000, payloadType: 126 },
     ],
     headerExtensions: [
       { uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level', id: 1 },

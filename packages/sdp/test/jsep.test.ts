@@ -140,10 +140,19 @@ describe('answering the real Chromium offer', () => {
 
   it('audio: offer payload types, offer order, local fmtp', () => {
     const a = answer.media[0]!;
-    expect(a.formats).toEqual(['111', '0', '8']);
+    expect(a.formats).toEqual(['111', '0', '8', '110', '126']);
     expect(a.codecs[0]).toEqual({ payloadType: 111, name: 'opus', clockRate: 48000, channels: 2, parameters: { minptime: '10', useinbandfec: '1' }, feedback: [{ type: 'transport-cc' }] });
     expect(a.formats.every((pt) => chromiumAnswer.media[0]!.formats.includes(pt))).toBe(true);
     expect(a.extmaps.map((e) => e.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('audio: telephone-event at 48 kHz and 8 kHz (RFC 4733) answered as Chromium answers it, and offered the same way', () => {
+    const events = (m: MediaSection) => m.codecs.filter((c) => c.name === 'telephone-event').map((c) => [c.payloadType, c.clockRate, c.parameters]);
+    expect(events(answer.media[0]!)).toEqual([[110, 48000, {}], [126, 8000, {}]]);
+    expect(events(answer.media[0]!)).toEqual(events(chromiumAnswer.media[0]!));
+    // Our own offer lists them as Chromium's offer does: same payload types and rates, no fmtp.
+    const ours = assignPayloadTypes(defaultAudioCapabilities().codecs).filter((c) => c.name === 'telephone-event');
+    expect(ours.map((c) => [c.payloadType, c.clockRate, c.parameters])).toEqual(events(offer.media[0]!));
   });
 
   it('video: Baseline and Main H.264, AV1, VP9 profile 2, RED and FEC fall out; RTX follows', () => {
@@ -223,7 +232,8 @@ describe('answering other peers', () => {
     expect(v.direction).toBe('sendrecv');
     expect(v.rids.map((r) => [r.id, r.direction])).toEqual([['a', 'recv'], ['b', 'recv']]);
     expect(v.simulcast).toEqual({ recv: [[{ rid: 'a', paused: false }], [{ rid: 'b', paused: false }]] });
-    expect(answer.media[0]!.formats).toEqual(['109', '0', '8']);
+    // telephone-event/8000 (a=fmtp:101 0-15) is kept; the answer's fmtp is left out, which means 0-15 (RFC 4733 §2.4.1).
+    expect(answer.media[0]!.formats).toEqual(['109', '0', '8', '101']);
     expect(answer.media[2]!.bundleOnly).toBe(false);
     expect(parse(write(answer))).toEqual(answer);
   });
@@ -267,7 +277,7 @@ describe('offers', () => {
   it('writes what WebRTC peers expect', () => {
     for (const l of [
       'a=group:BUNDLE 0 1 2', 'a=extmap-allow-mixed', 'a=msid-semantic: WMS',
-      'm=audio 53143 UDP/TLS/RTP/SAVPF 111 0 8', 'c=IN IP4 127.0.0.1', 'a=setup:actpass', 'a=rtcp-mux', 'a=rtcp-rsize',
+      'm=audio 53143 UDP/TLS/RTP/SAVPF 111 0 8 110 126', 'a=rtpmap:110 telephone-event/48000', 'a=rtpmap:126 telephone-event/8000', 'c=IN IP4 127.0.0.1', 'a=setup:actpass', 'a=rtcp-mux', 'a=rtcp-rsize',
       'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10;useinbandfec=1', 'a=msid:s a', 'a=ssrc:1 cname:c',
       'm=video 9 UDP/TLS/RTP/SAVPF 96 97 102 99 104 100 98 101', 'a=recvonly', 'a=fmtp:97 apt=96', 'a=fmtp:101 apt=98',
       'a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',

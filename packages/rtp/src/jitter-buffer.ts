@@ -1,3 +1,5 @@
+import { DropLog, type Logger } from '@x/base';
+import { rtpLogger } from './rtp-log.js';
 import { SequenceNumberUnwrapper } from './sequence-number.js';
 import type { RtpDepacketizer } from './codec.js';
 import type { RtpPacket } from './rtp-packet.js';
@@ -13,6 +15,12 @@ export interface JitterBufferOptions {
    * Audio (`false`): every packet is a frame and losses are skipped. Default true.
    */
   video?: boolean;
+  /**
+   * Says when decoding breaks (a frame that cannot be completed, waiting for a keyframe) and
+   * resumes, and the first packet dropped late, duplicated or evicted (then counts), prefixed
+   * `[rtp]`. Without one, `NODE_DEBUG=x-rtp` writes them to stderr.
+   */
+  logger?: Logger;
 }
 
 /** A complete frame, in order, ready for the depacketizer. */
@@ -60,6 +68,7 @@ export class JitterBuffer {
   private waitingForKeyframe: boolean;
   /** A complete delta frame was passed over while waiting for the first keyframe (joined mid-stream). */
   private skippedDeltaFrame = false;
+  private readonly log: DropLog;
   /** Counters. */
   readonly stats: JitterBufferStats = { packetsInserted: 0, duplicates: 0, late: 0, evicted: 0, framesDelivered: 0, padding: 0, keyframeWaits: 0 };
 
@@ -68,6 +77,7 @@ export class JitterBuffer {
     this.capacity = options.capacity ?? 512;
     this.video = options.video ?? true;
     this.waitingForKeyframe = this.video;
+    this.log = new DropLog(rtpLogger(options.logger));
   }
 
   /** Whether the receiver cannot decode until a keyframe arrives: time to send PLI (or FIR). */
@@ -83,8 +93,16 @@ export class JitterBuffer {
   /** Add a received packet. Duplicates and packets older than the delivered frames are dropped. */
   insert(packet: RtpPacket): void {
     const ext = this.unwrapper.unwrap(packet.sequenceNumber);
-    if (this.next !== undefined && ext < this.next) { this.stats.late++; return; }
-    if (this.packets.has(ext)) { this.stats.duplicates++; return; }
+    if (this.next !== undefined && ext < this.next) {
+      this.stats.late++;
+      if (this.log.on) this.log.drop('late packets', () => `packet ${packet.sequenceNumber} dropped: it came after its frame was delivered or skipped`);
+      return;
+    }
+    if (this.packets.has(ext)) {
+      this.stats.duplicates++;
+      if (this.log.on) this.log.drop('duplicate packets', () => `packet ${packet.sequenceNumber} dropped: a duplicate`);
+      return;
+    }
     this.stats.packetsInserted++;
     this.packets.set(ext, packet);
     this.lost.delete(ext);
@@ -137,7 +155,9 @@ export class JitterBuffer {
       if (this.video) {
         this.waitingForKeyframe = true;
         this.stats.keyframeWaits++;
+        if (this.log.on) this.log.logger.debug(`frame at packet ${this.next & 0xffff} cannot be completed (${this.isLost(this.next) ? 'its first packet' : 'a packet of it'} was given up on): waiting for a keyframe`);
       } else {
+        if (this.log.on) this.log.drop('lost audio packets skipped', () => `packet ${this.next! & 0xffff} given up on: skipped`);
         const keys = [...this.packets.keys()].filter((k) => k > this.next!);
         if (keys.length === 0) { this.next = this.highest + 1; return undefined; }
         this.next = Math.min(...keys);
@@ -152,8 +172,14 @@ export class JitterBuffer {
       if (end === undefined) continue;
       const payloads: Uint8Array[] = [];
       for (let e = k; e <= end; e++) payloads.push(this.packets.get(e)!.payload);
-      if (this.video && !this.depacketizer.isKeyframe(payloads)) { this.skippedDeltaFrame = true; continue; }
-      for (const old of keys) { if (old >= k) break; this.packets.delete(old); }
+      if (this.video && !this.depacketizer.isKeyframe(payloads)) {
+        if (this.log.on && !this.skippedDeltaFrame && this.next === undefined) this.log.logger.debug(`first complete frame (packet ${k & 0xffff}) is not a keyframe: waiting for one`);
+        this.skippedDeltaFrame = true;
+        continue;
+      }
+      let dropped = 0;
+      for (const old of keys) { if (old >= k) break; this.packets.delete(old); dropped++; }
+      if (this.log.on && this.video && this.next !== undefined) this.log.logger.debug(`decoding resumes at keyframe packet ${k & 0xffff}${dropped > 0 ? ` (${dropped} packet${dropped === 1 ? '' : 's'} before it dropped)` : ''}`);
       for (const l of this.lost) if (l < k) this.lost.delete(l);
       this.waitingForKeyframe = false;
       this.skippedDeltaFrame = false;
@@ -229,13 +255,20 @@ export class JitterBuffer {
   private evict(windowStart: number): void {
     if (this.packets.size <= this.capacity && (this.next === undefined || this.next >= windowStart)) return;
     for (const k of this.packets.keys()) {
-      if (k < windowStart) { this.packets.delete(k); this.stats.evicted++; }
+      if (k < windowStart) {
+        this.packets.delete(k);
+        this.stats.evicted++;
+        if (this.log.on) this.log.drop('packets evicted', () => `packet ${k & 0xffff} evicted: more than ${this.capacity} packets held`);
+      }
     }
     for (const l of this.lost) if (l < windowStart) this.lost.delete(l);
     if (this.next !== undefined && this.next < windowStart) {
       // What we were waiting for is gone for good.
       if (this.video) {
-        if (!this.waitingForKeyframe) this.stats.keyframeWaits++;
+        if (!this.waitingForKeyframe) {
+          this.stats.keyframeWaits++;
+          if (this.log.on) this.log.logger.debug(`packet ${this.next & 0xffff} never came and is out of the buffer (capacity ${this.capacity}): waiting for a keyframe`);
+        }
         this.waitingForKeyframe = true;
       }
       this.next = windowStart;

@@ -1,3 +1,5 @@
+import { DropLog, type Logger } from '@x/base';
+import { rtpLogger } from './rtp-log.js';
 import { SequenceNumberUnwrapper } from './sequence-number.js';
 
 /** Options of {@link NackGenerator}. */
@@ -8,6 +10,11 @@ export interface NackGeneratorOptions {
   maxMissing?: number;
   /** Floor of the interval between requests for one packet, in ms. Default 5. */
   minRetryIntervalMs?: number;
+  /**
+   * Says packets given up on (the first of each cause, then counts), prefixed `[rtp]`. Without
+   * one, `NODE_DEBUG=x-rtp` writes them to stderr.
+   */
+  logger?: Logger;
 }
 
 /** What {@link NackGenerator.poll} decided. */
@@ -38,6 +45,7 @@ export class NackGenerator {
   private readonly maxMissing: number;
   private readonly minInterval: number;
   private readonly givenUp: number[] = [];
+  private readonly log: DropLog;
   /** Packets that arrived after being NACKed at least once (recovered by retransmission or late). */
   recovered = 0;
 
@@ -45,6 +53,7 @@ export class NackGenerator {
     this.maxRetries = options.maxRetries ?? 10;
     this.maxMissing = options.maxMissing ?? 1000;
     this.minInterval = options.minRetryIntervalMs ?? 5;
+    this.log = new DropLog(rtpLogger(options.logger));
   }
 
   /** Record a received sequence number (original packets and ones recovered through RTX alike). */
@@ -63,6 +72,7 @@ export class NackGenerator {
           if (this.missing.size <= this.maxMissing) break;
           this.missing.delete(k);
           this.givenUp.push(m.seq);
+          if (this.log.on) this.log.drop('NACK: too many missing', () => `NACK: gave up on packet ${m.seq}: more than ${this.maxMissing} packets missing`);
         }
       }
     } else {
@@ -89,6 +99,7 @@ export class NackGenerator {
       if (m.retries >= this.maxRetries) {
         this.missing.delete(k);
         lost.push(m.seq);
+        if (this.log.on) this.log.drop('NACK: retries exhausted', () => `NACK: gave up on packet ${m.seq} after ${m.retries} requests (every ${interval} ms)`);
         continue;
       }
       m.retries++;

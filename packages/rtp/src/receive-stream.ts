@@ -1,4 +1,6 @@
+import { DropLog, type Logger } from '@x/base';
 import { RtpError } from './errors.js';
+import { rtpLogger } from './rtp-log.js';
 import { JitterBuffer } from './jitter-buffer.js';
 import { NackGenerator } from './nack-generator.js';
 import { ReceiverStatistics } from './receiver-statistics.js';
@@ -37,6 +39,12 @@ export interface RtpReceiveStreamOptions {
    * Without it, RRs go alone, as reduced-size RTCP (RFC 5506, `a=rtcp-rsize`) allows.
    */
   cname?: string;
+  /**
+   * Says, prefixed `[rtp] ssrc N:`, NACKs and PLIs sent (the first NACK, then counts; each PLI),
+   * datagrams dropped (the first of each kind, then counts), and what its jitter buffer and NACK
+   * generator say. Without one, `NODE_DEBUG=x-rtp` writes them to stderr.
+   */
+  logger?: Logger;
 }
 
 /** A frame ready for the decoder. */
@@ -69,7 +77,7 @@ export interface RtpReceiveStreamStats {
  * when the jitter buffer cannot decode). Bad datagrams are counted and dropped; nothing throws.
  */
 export class RtpReceiveStream {
-  private readonly options: Required<Omit<RtpReceiveStreamOptions, 'rtx' | 'cname'>> & { rtx?: RtxParameters; cname?: string };
+  private readonly options: Required<Omit<RtpReceiveStreamOptions, 'rtx' | 'cname' | 'logger'>> & { rtx?: RtxParameters; cname?: string };
   private readonly jitter: JitterBuffer;
   private readonly nack: NackGenerator;
   private readonly statistics: ReceiverStatistics;
@@ -77,6 +85,7 @@ export class RtpReceiveStream {
   private lastPliMs = -Infinity;
   private nextReportMs: number | undefined;
   private keyframeWanted = false;
+  private readonly log: DropLog;
   /** Counters. */
   readonly stats: RtpReceiveStreamStats = {
     packetsReceived: 0, retransmissionsReceived: 0, padding: 0, malformed: 0, foreign: 0, undecodable: 0, framesReceived: 0, nacksSent: 0, plisSent: 0,
@@ -84,13 +93,16 @@ export class RtpReceiveStream {
 
   constructor(options: RtpReceiveStreamOptions) {
     const video = options.video ?? true;
+    const { logger, ...rest } = options;
     this.options = {
-      ...options,
+      ...rest,
       video, nack: options.nack ?? video, pliIntervalMs: options.pliIntervalMs ?? 300, reportIntervalMs: options.reportIntervalMs ?? 1000,
       capacity: options.capacity ?? 512,
     };
-    this.jitter = new JitterBuffer({ depacketizer: options.depacketizer, video, capacity: this.options.capacity });
-    this.nack = new NackGenerator();
+    const log = rtpLogger(logger, `ssrc ${options.ssrc}`);
+    this.log = new DropLog(log);
+    this.jitter = new JitterBuffer({ depacketizer: options.depacketizer, video, capacity: this.options.capacity, logger: log });
+    this.nack = new NackGenerator({ logger: log });
     this.statistics = new ReceiverStatistics(options.ssrc, options.clockRate);
   }
 
@@ -101,11 +113,12 @@ export class RtpReceiveStream {
       packet = parseRtpPacket(datagram);
       const rtx = this.options.rtx;
       if (rtx && packet.ssrc === rtx.ssrc && packet.payloadType === rtx.payloadType) {
-        if (packet.payload.length === 0) { this.stats.padding++; return; } // RTX padding probe
+        if (packet.payload.length === 0) { this.stats.padding++; return; } // RTX padding probe: nothing wrong
         packet = unwrapRtx(packet, { ssrc: this.options.ssrc, payloadType: this.options.payloadType });
         this.stats.retransmissionsReceived++;
       } else if (packet.ssrc !== this.options.ssrc || packet.payloadType !== this.options.payloadType) {
         this.stats.foreign++;
+        if (this.log.on) this.log.drop('foreign packets', () => `packet of ssrc ${packet!.ssrc} payload type ${packet!.payloadType} dropped: not this stream's (payload type ${this.options.payloadType})`);
         return;
       } else {
         this.statistics.onPacket(packet.sequenceNumber, packet.timestamp, nowMs);
@@ -113,6 +126,7 @@ export class RtpReceiveStream {
     } catch (e) {
       if (!(e instanceof RtpError)) throw e;
       this.stats.malformed++;
+      if (this.log.on) this.log.drop('malformed packets', () => `datagram of ${datagram.length} bytes dropped: ${e.code}: ${e.message}`);
       return;
     }
     this.stats.packetsReceived++;
@@ -173,12 +187,14 @@ export class RtpReceiveStream {
       if (nack.length) {
         out.push(serializeRtcp([{ type: 'nack', senderSsrc: local, mediaSsrc: media, lost: nack }]));
         this.stats.nacksSent++;
+        if (this.log.on) this.log.drop('NACKs sent', () => `NACK sent for ${nack.length === 1 ? 'packet' : 'packets'} ${nack.join(', ')}`);
       }
     }
     if (this.options.video && this.needsKeyframe && nowMs - this.lastPliMs >= this.options.pliIntervalMs) {
       out.push(serializeRtcp([{ type: 'pli', senderSsrc: local, mediaSsrc: media }]));
       this.lastPliMs = nowMs;
       this.stats.plisSent++;
+      if (this.log.on) this.log.logger.debug(`PLI sent (${this.keyframeWanted ? 'a frame did not depacketize' : 'waiting for a keyframe'}; ${this.stats.plisSent} so far)`);
     }
     if (this.nextReportMs !== undefined && nowMs >= this.nextReportMs) {
       const rr: RtcpPacket = { type: 'rr', ssrc: local, reports: [this.statistics.reportBlock(nowMs)] };
@@ -200,6 +216,7 @@ export class RtpReceiveStream {
         if (!(e instanceof RtpError)) throw e;
         this.stats.undecodable++;
         this.keyframeWanted = this.options.video;
+        if (this.log.on) this.log.drop('undepacketizable frames', () => `frame at timestamp ${f.timestamp} (${f.payloads.length} packets) dropped: ${e.code}: ${e.message}`);
       }
     }
   }

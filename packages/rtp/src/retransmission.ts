@@ -1,4 +1,6 @@
+import { DropLog, type Logger } from '@x/base';
 import { RtpError } from './errors.js';
+import { rtpLogger } from './rtp-log.js';
 import { parseRtpPacket, serializeRtpPacket } from './rtp-packet.js';
 import type { RtpPacket } from './rtp-packet.js';
 
@@ -51,17 +53,22 @@ export class RetransmissionBuffer {
    * resent less than a round trip before (a repeated NACK that crossed the retransmission).
    */
   readonly stats = { retransmitted: 0, missed: 0, tooSoon: 0 };
+  private readonly log: DropLog;
+  private lastStored = -1;
 
   /**
    * @param capacity packets kept, a power of two (default 1024).
    * @param rtx send retransmissions on this RTX stream; without it, resend the original bytes.
+   * @param options.logger says NACKed packets no longer held (the first, then counts), prefixed
+   *   `[rtp]`; without one, `NODE_DEBUG=x-rtp` writes them to stderr.
    */
-  constructor(readonly capacity = 1024, private readonly rtx?: RtxParameters, firstRtxSequenceNumber = 0) {
+  constructor(readonly capacity = 1024, private readonly rtx?: RtxParameters, firstRtxSequenceNumber = 0, options: { logger?: Logger } = {}) {
     if (capacity <= 0 || (capacity & (capacity - 1)) !== 0) throw new RtpError('invalid-argument', 'capacity must be a power of two');
     this.slots = new Array(capacity);
     this.seqs = new Int32Array(capacity).fill(-1);
     this.resentAt = new Float64Array(capacity).fill(-Infinity);
     this.rtxSequenceNumber = firstRtxSequenceNumber & 0xffff;
+    this.log = new DropLog(rtpLogger(options.logger));
   }
 
   /** Keep a copy of a sent packet (serialized RTP, before SRTP). */
@@ -72,6 +79,20 @@ export class RetransmissionBuffer {
     this.slots[i] = packet.slice();
     this.seqs[i] = seq;
     this.resentAt[i] = -Infinity;
+    this.lastStored = seq;
+  }
+
+  /** `, holding a..b` for the log: the run of sequence numbers held up to the last stored. */
+  private heldRange(): string {
+    const newest = this.lastStored;
+    if (newest < 0) return ', none held';
+    let oldest = newest;
+    for (let k = 1; k < this.capacity; k++) {
+      const seq = (newest - k) & 0xffff;
+      if (this.get(seq) === undefined) break;
+      oldest = seq;
+    }
+    return `, holding ${oldest}..${newest}`;
   }
 
   /** The stored packet with this sequence number, if still held. */
@@ -91,7 +112,11 @@ export class RetransmissionBuffer {
     const out: Uint8Array[] = [];
     for (const seq of lost) {
       const stored = this.get(seq);
-      if (!stored) { this.stats.missed++; continue; }
+      if (!stored) {
+        this.stats.missed++;
+        if (this.log.on) this.log.drop('NACK for a packet no longer in the history', () => `NACK for packet ${seq}, no longer in the history (${this.capacity} packets kept${this.heldRange()})`);
+        continue;
+      }
       const i = seq & (this.capacity - 1);
       if (nowMs !== undefined) {
         if (rttMs !== undefined && nowMs - this.resentAt[i]! < rttMs) { this.stats.tooSoon++; continue; }

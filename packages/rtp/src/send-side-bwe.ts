@@ -1,4 +1,6 @@
+import { silentLogger, type Logger } from '@x/base';
 import { DelayBasedBwe } from './delay-based-bwe.js';
+import { rtpLogger } from './rtp-log.js';
 import type { BandwidthUsage } from './delay-based-bwe.js';
 import { TransportFeedbackAdapter } from './transport-feedback-adapter.js';
 import type { TransportWideCcFeedback } from './rtcp-transport-wide-cc.js';
@@ -11,6 +13,12 @@ export interface SendSideBandwidthEstimatorOptions {
   minBitrate?: number;
   /** Default 10 Mbps. */
   maxBitrate?: number;
+  /**
+   * Says each change of the delay-based detector's state (normal, overusing, underusing) and of
+   * the loss regime (under 2 %: grow, over 10 %: cut, between: hold) with the target it leads to,
+   * prefixed `[rtp]`. Without one, `NODE_DEBUG=x-rtp` writes them to stderr.
+   */
+  logger?: Logger;
 }
 
 const ACK_WINDOW_MS = 500;
@@ -33,6 +41,8 @@ export class SendSideBandwidthEstimator {
   private lastLossDecreaseMs = -Infinity;
   /** Loss fraction of the last complete loss window (0–1). */
   lossFraction = 0;
+  private readonly log: Logger;
+  private lossRegime: 'grow' | 'hold' | 'cut' = 'grow';
 
   constructor(options: SendSideBandwidthEstimatorOptions = {}) {
     const start = options.startBitrate ?? 300_000;
@@ -40,6 +50,7 @@ export class SendSideBandwidthEstimator {
     this.maxBitrate = options.maxBitrate ?? 10_000_000;
     this.delay = new DelayBasedBwe(start, this.minBitrate, this.maxBitrate);
     this.lossRate = start;
+    this.log = rtpLogger(options.logger);
   }
 
   /** Record a sent packet that carries transport-wide sequence number `seq`. */
@@ -56,7 +67,11 @@ export class SendSideBandwidthEstimator {
       else this.acked.push({ arrivalMs: r.arrivalTimeMs, bytes: r.size });
     }
     const ackedBitrate = this.ackedBitrate();
+    const usage = this.delay.state;
     this.delay.update(results, ackedBitrate, nowMs);
+    if (this.log !== silentLogger && this.delay.state !== usage) {
+      this.log.debug(`bandwidth estimate: delay ${usage} -> ${this.delay.state}, target ${kbps(this.targetBitrate)}${ackedBitrate === undefined ? '' : ` (acknowledged ${kbps(ackedBitrate)})`}`);
+    }
     if (this.lossWindow.total >= 20) {
       this.lossFraction = this.lossWindow.lost / this.lossWindow.total;
       this.lossWindow = { lost: 0, total: 0 };
@@ -74,6 +89,11 @@ export class SendSideBandwidthEstimator {
       // Never let the loss-based bound sit far above what the delay side allows: it would make
       // recovery after a loss episode instant instead of gradual.
       this.lossRate = Math.min(this.maxBitrate, Math.max(this.minBitrate, this.lossRate));
+      const regime = this.lossFraction < 0.02 ? 'grow' : this.lossFraction > 0.1 ? 'cut' : 'hold';
+      if (this.log !== silentLogger && regime !== this.lossRegime) {
+        this.log.debug(`bandwidth estimate: loss ${(this.lossFraction * 100).toFixed(1)} %: ${regime === 'cut' ? 'cutting' : regime === 'hold' ? 'holding' : 'growing'}, target ${kbps(this.targetBitrate)}`);
+      }
+      this.lossRegime = regime;
     }
   }
 
@@ -108,4 +128,8 @@ export class SendSideBandwidthEstimator {
   get bandwidthUsage(): BandwidthUsage {
     return this.delay.state;
   }
+}
+
+function kbps(bps: number): string {
+  return `${Math.round(bps / 1000)} kbps`;
 }

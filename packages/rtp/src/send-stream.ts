@@ -1,4 +1,6 @@
+import { DropLog, type Logger } from '@x/base';
 import { RtpError } from './errors.js';
+import { rtpLogger } from './rtp-log.js';
 import { RetransmissionBuffer } from './retransmission.js';
 import type { RtxParameters } from './retransmission.js';
 import { SenderReportGenerator } from './sender-report.js';
@@ -48,6 +50,12 @@ export interface RtpSendStreamOptions {
   historySize?: number;
   /** First sequence number. Default random. */
   initialSequenceNumber?: number;
+  /**
+   * Says, prefixed `[rtp] ssrc N:`, each PLI and FIR received, the first NACK received (then
+   * counts) and NACKed packets no longer in the history. Without one, `NODE_DEBUG=x-rtp` writes
+   * them to stderr.
+   */
+  logger?: Logger;
 }
 
 /** What the sender should do after RTCP arrived. */
@@ -67,13 +75,16 @@ export class RtpSendStream {
   private readonly history: RetransmissionBuffer;
   private readonly sr: SenderReportGenerator;
   private sequenceNumber: number;
+  private readonly log: DropLog;
   /** Latest round-trip time from a report block about this stream, ms. */
   rttMs: number | undefined;
   /** Counters. */
   readonly stats = { packetsSent: 0, bytesSent: 0, framesSent: 0, nacksReceived: 0, retransmissions: 0, keyframeRequests: 0 };
 
   constructor(private readonly options: RtpSendStreamOptions) {
-    this.history = new RetransmissionBuffer(options.historySize ?? 1024, options.rtx, Math.floor(Math.random() * 0x10000));
+    const log = rtpLogger(options.logger, `ssrc ${options.ssrc}`);
+    this.log = new DropLog(log);
+    this.history = new RetransmissionBuffer(options.historySize ?? 1024, options.rtx, Math.floor(Math.random() * 0x10000), { logger: log });
     this.sr = new SenderReportGenerator(options.ssrc, options.clockRate);
     this.sequenceNumber = (options.initialSequenceNumber ?? Math.floor(Math.random() * 0x10000)) & 0xffff;
   }
@@ -141,13 +152,18 @@ export class RtpSendStream {
         case 'nack':
           if (p.mediaSsrc !== ssrc) break;
           this.stats.nacksReceived++;
+          if (this.log.on) this.log.drop('NACKs received', () => `NACK received for ${p.lost.length === 1 ? 'packet' : 'packets'} ${p.lost.join(', ')}`);
           for (const r of this.history.answer(p.lost, nowMs, this.rttMs)) reaction.retransmissions.push(r);
           break;
         case 'pli':
-          if (p.mediaSsrc === ssrc) reaction.keyframeRequested = true;
+          if (p.mediaSsrc !== ssrc) break;
+          reaction.keyframeRequested = true;
+          if (this.log.on) this.log.logger.debug(`PLI received from ssrc ${p.senderSsrc}: keyframe requested`);
           break;
         case 'fir':
-          if (p.entries.some((e) => e.ssrc === ssrc)) reaction.keyframeRequested = true;
+          if (!p.entries.some((e) => e.ssrc === ssrc)) break;
+          reaction.keyframeRequested = true;
+          if (this.log.on) this.log.logger.debug(`FIR received from ssrc ${p.senderSsrc}: keyframe requested`);
           break;
         case 'rr':
         case 'sr':

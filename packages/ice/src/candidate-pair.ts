@@ -46,6 +46,8 @@ export class CandidatePair {
    * `currentRoundTripTime` in stats; undefined until measured.
    */
   roundTripTime: number | undefined;
+  /** Sum (ms) of the round-trip times measured on this pair, as `totalRoundTripTime` in stats. */
+  totalRoundTripTime = 0;
 
   constructor(
     /** Local candidate (its socket sends the checks). */

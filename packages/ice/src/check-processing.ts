@@ -182,7 +182,10 @@ export function handleCheckResponse(h: CheckHost, t: Transaction, msg: StunMessa
   pair.lastConsentAt = h.now;
   pair.lastActivityAt = h.now;
   pair.responsesReceived++;
-  if (t.sends === 1) pair.roundTripTime = h.now - t.startedAt;
+  if (t.sends === 1) {
+    pair.roundTripTime = h.now - t.startedAt;
+    pair.totalRoundTripTime += pair.roundTripTime;
+  }
   if (t.kind === 'consent') return;
   const mapped = msg.get(XorMappedAddress);
   if (!mapped) {

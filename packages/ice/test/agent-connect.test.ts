@@ -45,6 +45,8 @@ describe('two sans-IO agents on a simulated network', () => {
     expect(pa.roundTripTime).toBe(20);
     expect(pa.requestsSent).toBeGreaterThanOrEqual(1);
     expect(pa.responsesReceived).toBe(pa.requestsSent);
+    // Every request was answered without a retransmission: each one is a 20 ms measurement in the total.
+    expect(pa.totalRoundTripTime).toBe(20 * pa.responsesReceived);
     expect(pb.requestsReceived).toBeGreaterThanOrEqual(1);
     expect(a.agent.controlling).toBe(true);
     expect(b.agent.controlling).toBe(false);

@@ -20,5 +20,6 @@ export type {
   RTCRtpSendParameters, RTCRtpReceiveParameters, RTCRtpCapabilities,
 } from './rtp-parameters.js';
 export type { RTCPeerConnectionTrackEvent } from './peer-connection-events.js';
-export type { RTCStats, RTCStatsReport } from './stats.js';
+export type { RTCStats } from './stats.js';
+export { RTCStatsReport } from './stats-report.js';
 export { RTCIceTransport, RTCDtlsTransport, RTCSctpTransport, type RTCIceTransportState, type RTCIceGathererState, type RTCDtlsTransportState, type RTCSctpTransportState, type RTCIceParameters, type RTCIceCandidatePair } from './transports.js';

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RTCEventTarget, reportListenerError, type EventHandler } from './event-target.js';
+import { MediaSourceCounters } from './media-source-stats.js';
 
 /** A track's lifecycle. */
 export type MediaStreamTrackState = 'live' | 'ended';
@@ -18,6 +19,10 @@ export interface EncodedFrameInit {
   keyframe?: boolean;
   /** Simulcast: send on the encoding with this rid only; without it, on every active encoding. */
   rid?: string;
+  /** Video: the frame's width in pixels, when known (media-source stats `width`; give it with `height`). */
+  width?: number;
+  /** Video: the frame's height in pixels, when known (media-source stats `height`). */
+  height?: number;
 }
 
 /** What {@link MediaStreamTrack.writeRtp} takes besides the packet. */
@@ -83,6 +88,8 @@ export class MediaStreamTrack extends RTCEventTarget {
   onFrame: ((frame: EncodedFrame) => void) | undefined;
   /** Remote track: called with each RTP packet that arrived for it (unprotected, before the jitter buffer), with the RTP timestamp. */
   onRtp: ((packet: Uint8Array) => void) | undefined;
+  /** @internal Local video track: frames written, for media-source stats. */
+  readonly source = new MediaSourceCounters();
 
   constructor(kind: 'audio' | 'video', options: { id?: string; label?: string; muted?: boolean } = {}) {
     super();
@@ -137,6 +144,8 @@ export class MediaStreamTrack extends RTCEventTarget {
     this.#checkSource();
     if (!(frame instanceof Uint8Array)) throw new TypeError('writeFrame needs a Uint8Array');
     if (typeof init?.timestamp !== 'number' || !Number.isFinite(init.timestamp)) throw new TypeError('writeFrame needs a numeric timestamp');
+    for (const d of [init.width, init.height]) if (d !== undefined && !(Number.isInteger(d) && d > 0)) throw new TypeError('width and height are positive integers');
+    if (this.kind === 'video') this.source.frame(init.width, init.height);
     for (const s of this.#sinks) s.frame(frame, init);
   }
 
@@ -148,6 +157,8 @@ export class MediaStreamTrack extends RTCEventTarget {
   writeRtp(packet: Uint8Array, options?: RtpWriteOptions): void {
     this.#checkSource();
     if (!(packet instanceof Uint8Array)) throw new TypeError('writeRtp needs a Uint8Array');
+    // The marker bit ends a frame in every video payload format (VP8, VP9, H.264, AV1).
+    if (this.kind === 'video' && packet.length >= 12 && (packet[1]! & 0x80) !== 0) this.source.frame();
     for (const s of this.#sinks) s.rtp(packet, options);
   }
 

@@ -24,8 +24,8 @@ import { OperationsChain } from './operations-chain.js';
 import { RTCSessionDescription, checkSdpType, type RTCLocalSessionDescriptionInit, type RTCSessionDescriptionInit } from './session-description.js';
 import type { RTCSignalingState } from './signaling-state.js';
 import { SessionDescriptions, type RTCOfferOptions } from './session-descriptions.js';
-import { RTCStatsCollector, type RTCStatsReport } from './stats.js';
-import { selectStats } from './rtp-stats.js';
+import { RTCStatsCollector, type CollectOptions } from './stats.js';
+import { RTCStatsReport } from './stats-report.js';
 import { initialEncodings, type RTCRtpEncodingParameters } from './rtp-parameters.js';
 import { RTCRtpTransceiver, checkDirection, type RTCRtpReceiver, type RTCRtpSender, type RTCRtpTransceiverDirection } from './transceiver.js';
 import { TransportController } from './transport-controller.js';
@@ -91,7 +91,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       check: () => this.#desc.isNegotiationNeeded(),
       fire: () => this.fire('negotiationneeded'),
     });
-    this.#tset = new TransceiverSet(() => this.#changed(), (kind) => ({ cname: this.#jsep.cname, capabilities: this.#deps.codecs[kind] }));
+    this.#tset = new TransceiverSet(() => this.#changed(), (kind) => ({
+      cname: this.#jsep.cname, capabilities: this.#deps.codecs[kind], stats: async (selector) => this.#selectedStats(selector),
+    }));
     this.#channels = new DataChannelController((ch) => this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: ch })), this.#log);
     this.#transport = new TransportController(this.#deps, () => this.#config, this.#certificate, {
       candidate: (c, ufrag) => this.#onLocalCandidate(c, ufrag),
@@ -160,6 +162,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       channels: this.#channels,
       certificate: this.#certificate,
       remoteCertificate: this.#transport.dtls?.remoteCertificate,
+      transceivers: this.#tset.list,
     }));
   }
 
@@ -365,17 +368,31 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   // ───────────── stats and close ─────────────
 
   /**
-   * Stats of the connection, transport, candidates, certificates, data channels and RTP streams
-   * (W3C webrtc-stats). With a track (W3C §8.2 stats selection), only the RTP streams of the
-   * sender or receiver of that track, their codecs and the transport; InvalidAccessError when no
-   * sender or receiver has it.
+   * Stats of the connection, transport, candidates, certificates, data channels, media sources
+   * and RTP streams (W3C webrtc-stats), as an {@link RTCStatsReport}. With a track (W3C §8.2),
+   * the stats selection algorithm for the one sender or receiver of the connection whose track
+   * it is (as `sender.getStats()` / `receiver.getStats()`): InvalidAccessError when no sender or
+   * receiver has it, or more than one does.
    */
   async getStats(selector?: MediaStreamTrack | null): Promise<RTCStatsReport> {
-    const report = this.#stats.collect({ dataChannels: this.#channels.all, connectionState: this.#connState });
-    if (selector === undefined || selector === null) return report;
-    const list = this.#tset.list;
-    if (!list.some((t) => t.sender.track === selector || t.receiver.track === selector)) throw domException('InvalidAccessError', 'no sender or receiver has this track');
-    return selectStats(report, selector.id, list.filter((t) => t.sender.track === selector).flatMap((t) => t.sender.layerSsrcs.map((l) => l.ssrc)));
+    if (selector === undefined || selector === null) return this.#stats.collect(this.#statsOptions());
+    if (!(selector instanceof MediaStreamTrack)) throw new TypeError('getStats takes a MediaStreamTrack or null');
+    const live = this.#tset.list.filter((t) => !t.stopped);
+    const matches = [...live.filter((t) => t.sender.track === selector).map((t) => t.sender), ...live.filter((t) => t.receiver.track === selector).map((t) => t.receiver)];
+    if (matches.length !== 1) throw domException('InvalidAccessError', matches.length === 0 ? 'no sender or receiver has this track' : 'more than one sender or receiver has this track');
+    return this.#selectedStats(matches[0]!);
+  }
+
+  #statsOptions(): CollectOptions {
+    return { dataChannels: this.#channels.all, connectionState: this.#connState };
+  }
+
+  /** The stats selection algorithm (W3C §8.5) for one of our senders or receivers. */
+  #selectedStats(selector: RTCRtpSender | RTCRtpReceiver): RTCStatsReport {
+    const t = this.#tset.list.find((x) => x.sender === selector || x.receiver === selector);
+    // A transceiver a rollback removed is no longer the connection's: nothing to select.
+    if (t === undefined) return new RTCStatsReport();
+    return this.#stats.select(this.#statsOptions(), t, t.sender === selector ? 'sender' : 'receiver');
   }
 
   /** Closes everything at once; no state events fire (W3C §4.4.1.6 close). */

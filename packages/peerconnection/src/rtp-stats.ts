@@ -1,11 +1,24 @@
 /**
- * RTP stats (W3C webrtc-stats §3.2): `codec`, `inbound-rtp`, `outbound-rtp`, `remote-inbound-rtp`
- * and `remote-outbound-rtp` from the media controller's streams. Byte counts are payload bytes; headers are in `headerBytes*`.
+ * RTP stats (W3C webrtc-stats §3.2): `codec`, `media-source`, `inbound-rtp`, `outbound-rtp`,
+ * `remote-inbound-rtp` and `remote-outbound-rtp` from the media controller's streams. Byte
+ * counts are payload bytes; headers are in `headerBytes*`.
  */
 import type { Codec } from '@x/sdp';
 import type { MediaController } from './media-controller.js';
+import { mediaSourceId, mediaSourceStats } from './media-source-stats.js';
 import type { RTCStats } from './stats.js';
+import type { RTCRtpTransceiver } from './transceiver.js';
 import { fmtpLine } from './rtp-codec.js';
+
+const kindLetter = (kind: 'audio' | 'video'): string => (kind === 'audio' ? 'A' : 'V');
+const outboundId = (kind: 'audio' | 'video', ssrc: number): string => `OT01${kindLetter(kind)}${ssrc}`;
+const inboundId = (kind: 'audio' | 'video', ssrc: number): string => `IT01${kindLetter(kind)}${ssrc}`;
+
+/** The ids of the outbound-rtp (sender) or inbound-rtp (receiver) stats of a transceiver's streams. */
+export function rtpStreamIds(media: MediaController, t: RTCRtpTransceiver, side: 'sender' | 'receiver'): string[] {
+  if (side === 'sender') return (media.senders.get(t) ?? []).map((s) => outboundId(t.kind, s.ssrc));
+  return (media.receivers.get(t) ?? []).flatMap((r) => (r.ssrc === undefined ? [] : [inboundId(t.kind, r.ssrc)]));
+}
 
 function codecStats(kind: 'audio' | 'video', codec: Codec, timestamp: number): RTCStats {
   const fmtp = fmtpLine(codec);
@@ -17,12 +30,19 @@ function codecStats(kind: 'audio' | 'video', codec: Codec, timestamp: number): R
 }
 
 /**
- * codec, outbound-rtp (one per encoding), remote-inbound-rtp (the peer's RR/SR report blocks about
- * them), inbound-rtp (one per received stream or simulcast layer) and remote-outbound-rtp (the
- * peer's SRs) stats of every stream that was set up.
+ * media-source (one per track being sent), codec, outbound-rtp (one per encoding, once it sent a
+ * packet or RTCP spoke of it: webrtc-stats' lifetime of RTP stream stats), remote-inbound-rtp
+ * (the peer's RR/SR report blocks about them), inbound-rtp (one per received stream or simulcast
+ * layer, once a packet came) and remote-outbound-rtp (the peer's SRs) stats.
  */
-export function rtpStats(media: MediaController, timestamp: number): RTCStats[] {
+export function rtpStats(media: MediaController, transceivers: readonly RTCRtpTransceiver[], timestamp: number): RTCStats[] {
   const out: RTCStats[] = [];
+  const sources = new Map<string, RTCStats>();
+  for (const t of transceivers) {
+    const track = t.sender.track;
+    if (track === null || t.stopped || sources.has(mediaSourceId(track.id))) continue;
+    sources.set(mediaSourceId(track.id), mediaSourceStats(track, timestamp));
+  }
   const codecs = new Map<string, RTCStats>();
   const codecId = (kind: 'audio' | 'video', c: Codec): string => {
     const st = codecStats(kind, c, timestamp);
@@ -32,14 +52,16 @@ export function rtpStats(media: MediaController, timestamp: number): RTCStats[] 
   for (const [t, layers] of media.senders) {
     layers.forEach((s, i) => {
       const c = s.counters;
-      const k = t.kind[0]!.toUpperCase();
-      const id = `OT01${k}${s.ssrc}`;
-      const remoteId = `RIT01${k}${s.ssrc}`;
-      const codec = codecId(t.kind, s.codec.codec);
       const r = s.remoteInbound;
+      if (c.packetsSent === 0 && r === undefined) return;
+      const id = outboundId(t.kind, s.ssrc);
+      const remoteId = `RIT01${kindLetter(t.kind)}${s.ssrc}`;
+      const codec = codecId(t.kind, s.codec.codec);
+      const track = t.sender.track;
       out.push({
         id, type: 'outbound-rtp', timestamp, transportId: 'T01',
         ssrc: s.ssrc, kind: t.kind, mid: s.mid, codecId: codec, active: s.active && t.sender.encodingActive(i),
+        ...(track !== null && sources.has(mediaSourceId(track.id)) ? { mediaSourceId: mediaSourceId(track.id) } : {}),
         packetsSent: c.packetsSent, bytesSent: c.bytesSent, headerBytesSent: c.headerBytesSent, framesSent: c.framesSent,
         nackCount: c.nackCount, pliCount: c.pliCount, firCount: c.firCount,
         retransmittedPacketsSent: c.retransmittedPacketsSent, retransmittedBytesSent: c.retransmittedBytesSent,
@@ -60,9 +82,8 @@ export function rtpStats(media: MediaController, timestamp: number): RTCStats[] 
     for (const r of layers) {
       if (r.ssrc === undefined || r.codec === undefined) continue;
       const c = r.counters;
-      const k = t.kind[0]!.toUpperCase();
-      const id = `IT01${k}${r.ssrc}`;
-      const remoteId = `ROT01${k}${r.ssrc}`;
+      const id = inboundId(t.kind, r.ssrc);
+      const remoteId = `ROT01${kindLetter(t.kind)}${r.ssrc}`;
       const codec = codecId(t.kind, r.codec.codec);
       const reception = r.reception;
       const ro = r.remoteOutbound;
@@ -72,7 +93,9 @@ export function rtpStats(media: MediaController, timestamp: number): RTCStats[] 
         packetsReceived: c.packetsReceived, packetsLost: reception?.packetsLost ?? 0, jitter: reception?.jitter ?? 0,
         bytesReceived: c.bytesReceived, headerBytesReceived: c.headerBytesReceived,
         nackCount: c.nackCount, pliCount: c.pliCount, firCount: 0, packetsDiscarded: c.packetsDiscarded,
-        framesReceived: c.framesReceived, ...(t.kind === 'video' ? { keyFramesReceived: c.keyFramesReceived } : {}),
+        framesReceived: c.framesReceived,
+        // No decoder here: a frame counts as decoded once depacketized whole and handed to the track.
+        ...(t.kind === 'video' ? { keyFramesReceived: c.keyFramesReceived, framesDecoded: c.framesReceived, keyFramesDecoded: c.keyFramesReceived } : {}),
         ...(ro !== undefined ? { remoteId } : {}),
       });
       if (ro === undefined) continue;
@@ -84,22 +107,5 @@ export function rtpStats(media: MediaController, timestamp: number): RTCStats[] 
       });
     }
   }
-  return [...codecs.values(), ...out];
-}
-
-/** The stats selection algorithm (W3C §8.2) for a track: its RTP streams, what they reference, and the transport. */
-export function selectStats(report: ReadonlyMap<string, RTCStats>, trackId: string, senderSsrcs: number[]): ReadonlyMap<string, RTCStats> {
-  const out = new Map<string, RTCStats>();
-  for (const st of report.values()) {
-    const mine = (st.type === 'outbound-rtp' && senderSsrcs.includes(st['ssrc'] as number)) || (st.type === 'inbound-rtp' && st['trackIdentifier'] === trackId);
-    if (!mine) continue;
-    out.set(st.id, st);
-    for (const ref of [st['codecId'], st['remoteId']]) {
-      const r = report.get(ref as string);
-      if (r !== undefined) out.set(r.id, r);
-    }
-  }
-  const transport = report.get('T01');
-  if (transport !== undefined) out.set(transport.id, transport);
-  return out;
+  return [...sources.values(), ...codecs.values(), ...out];
 }

@@ -1,7 +1,8 @@
 /**
  * getStats (W3C webrtc-stats): peer-connection, transport, candidate-pair, local-candidate,
- * remote-candidate, certificate, data-channel, and (from `rtp-stats.ts`) codec, inbound-rtp and
- * outbound-rtp stats, read from the owned parts.
+ * remote-candidate, certificate, data-channel, and (from `rtp-stats.ts`) codec, media-source,
+ * inbound-rtp, outbound-rtp and remote RTP stats, read from the owned parts. The stats selection
+ * algorithm for a sender or a receiver is in `stats-selection.ts`.
  */
 import { computeFingerprint } from '@x/dtls';
 import type { Candidate, CandidatePair } from '@x/ice';
@@ -9,7 +10,10 @@ import type { RTCCertificate } from './certificate.js';
 import type { RTCDataChannel } from './data-channel.js';
 import type { DataChannelController } from './data-channel-controller.js';
 import type { MediaController } from './media-controller.js';
-import { rtpStats } from './rtp-stats.js';
+import { rtpStats, rtpStreamIds } from './rtp-stats.js';
+import { RTCStatsReport } from './stats-report.js';
+import { selectStats } from './stats-selection.js';
+import type { RTCRtpTransceiver } from './transceiver.js';
 import type { TransportController } from './transport-controller.js';
 
 /** One stats object: `id`, `type`, `timestamp` and the type's fields. */
@@ -20,9 +24,6 @@ export interface RTCStats {
   [field: string]: unknown;
 }
 
-/** `RTCStatsReport`: a read-only map from id to stats. */
-export type RTCStatsReport = ReadonlyMap<string, RTCStats>;
-
 /** What the collector reads. */
 export interface StatsSources {
   media: MediaController;
@@ -30,6 +31,14 @@ export interface StatsSources {
   channels: DataChannelController;
   certificate: RTCCertificate;
   remoteCertificate: Uint8Array | undefined;
+  /** Every transceiver, for media-source stats of the tracks being sent. */
+  transceivers: readonly RTCRtpTransceiver[];
+}
+
+/** What a report is taken with besides the sources. */
+export interface CollectOptions {
+  dataChannels: RTCDataChannel[];
+  connectionState: string;
 }
 
 const candidateId = (prefix: string, c: Candidate): string => `${prefix}${c.address}_${c.port}_${c.type}`;
@@ -39,7 +48,7 @@ export class RTCStatsCollector {
   constructor(private readonly sources: () => StatsSources) {}
 
   /** A report of everything the connection has now. */
-  collect(o: { dataChannels: RTCDataChannel[]; connectionState: string }): RTCStatsReport {
+  collect(o: CollectOptions): RTCStatsReport {
     const s = this.sources();
     const timestamp = performance.timeOrigin + performance.now();
     const report = new Map<string, RTCStats>();
@@ -86,7 +95,13 @@ export class RTCStatsCollector {
       for (const p of ice.agent.checklist.pairs) add(pairStats(p, p === selected, timestamp));
       if (selected !== undefined) {
         // Everything but STUN goes over the selected pair.
-        const ps: RTCStats = { ...pairStats(selected, true, timestamp), ...t.traffic };
+        const tr = t.traffic;
+        const ps: RTCStats = {
+          ...pairStats(selected, true, timestamp),
+          packetsSent: tr.packetsSent, bytesSent: tr.bytesSent, packetsReceived: tr.packetsReceived, bytesReceived: tr.bytesReceived,
+          ...(tr.lastPacketSentTimestamp !== undefined ? { lastPacketSentTimestamp: tr.lastPacketSentTimestamp } : {}),
+          ...(tr.lastPacketReceivedTimestamp !== undefined ? { lastPacketReceivedTimestamp: tr.lastPacketReceivedTimestamp } : {}),
+        };
         // The send-side estimate from transport-cc feedback, once some arrived (W3C: undefined without one).
         const available = s.media.availableOutgoingBitrate;
         if (available !== undefined) ps['availableOutgoingBitrate'] = available;
@@ -97,9 +112,19 @@ export class RTCStatsCollector {
       }
     }
     add(transport);
-    for (const st of rtpStats(s.media, timestamp)) add(st);
+    for (const st of rtpStats(s.media, s.transceivers, timestamp)) add(st);
     void o.connectionState;
-    return report;
+    return new RTCStatsReport(report.values());
+  }
+
+  /**
+   * The stats selection algorithm (W3C §8.5) for the sender or the receiver of `t`: its
+   * outbound-rtp (or inbound-rtp) stats and everything they reference; empty while it has none.
+   */
+  select(o: CollectOptions, t: RTCRtpTransceiver, side: 'sender' | 'receiver'): RTCStatsReport {
+    const report = this.collect(o);
+    const roots = new Set(rtpStreamIds(this.sources().media, t, side));
+    return selectStats(report, (st) => roots.has(st.id));
   }
 }
 
@@ -130,6 +155,8 @@ function pairStats(p: CandidatePair, selected: boolean, timestamp: number): RTCS
     // Media and data go over the selected pair only; its counters are the transport's (see collect).
     packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0,
     requestsSent: p.requestsSent, requestsReceived: p.requestsReceived, responsesReceived: p.responsesReceived,
+    // Seconds. The total sums the measured checks (Karn's rule: not those answered after a retransmission).
+    totalRoundTripTime: p.totalRoundTripTime / 1000,
     ...(p.roundTripTime !== undefined ? { currentRoundTripTime: p.roundTripTime / 1000 } : {}),
   };
 }

@@ -11,6 +11,7 @@ import {
   capabilitiesOf, checkSendParameters, codecParameters, headerExtensionParameters, initialEncodings, preferredCapabilities,
   type RTCRtpCapabilities, type RTCRtpCodec, type RTCRtpEncodingParameters, type RTCRtpReceiveParameters, type RTCRtpSendParameters,
 } from './rtp-parameters.js';
+import { RTCStatsReport } from './stats-report.js';
 import type { RTCDtlsTransport } from './transports.js';
 
 /** What a transceiver takes from its connection. */
@@ -19,6 +20,8 @@ export interface TransceiverContext {
   cname: string;
   /** The connection's codecs and header extensions for this kind. */
   capabilities: MediaCapabilities;
+  /** The stats selection algorithm (W3C §8.5) for a sender or receiver of the connection. */
+  stats?: (selector: RTCRtpSender | RTCRtpReceiver) => Promise<RTCStatsReport>;
 }
 
 /** The codecs and header extensions of the answer's section for this transceiver. */
@@ -84,10 +87,12 @@ export class RTCRtpSender {
   readonly layerSsrcs: Array<{ ssrc: number; rtxSsrc: number }>;
   #lastReturned: RTCRtpSendParameters | undefined;
   readonly #cname: string;
+  readonly #stats: TransceiverContext['stats'];
 
   /** @internal */
   constructor(kind: 'audio' | 'video', track: MediaStreamTrack | null, streamIds: string[], context?: TransceiverContext, sendEncodings?: RTCRtpEncodingParameters[]) {
     this.kind = kind;
+    this.#stats = context?.stats;
     this.track = track;
     this.rtxSsrc = randomBytes(4).readUInt32BE(0) || 2;
     this.streamIds = streamIds;
@@ -196,6 +201,16 @@ export class RTCRtpSender {
     this.track = track;
   }
 
+  /**
+   * Stats of what this sender sends (W3C §5.2 getStats, §8.5 selection): its outbound-rtp stats,
+   * one per encoding once it has sent, and everything they reference (media-source, codec,
+   * remote-inbound-rtp, transport, selected candidate pair and its candidates, certificates).
+   * Empty before anything was sent.
+   */
+  async getStats(): Promise<RTCStatsReport> {
+    return this.#stats?.(this) ?? new RTCStatsReport();
+  }
+
   /** Sets the streams of a=msid; negotiation is needed. */
   setStreams(...streams: MediaStream[]): void {
     this.streamIds = streams.map((s) => s.id);
@@ -212,11 +227,22 @@ export class RTCRtpReceiver {
   /** @internal The answer's section, once negotiated. */
   negotiated: NegotiatedSection | undefined;
   readonly #cname: string;
+  readonly #stats: TransceiverContext['stats'];
   /** @internal */
   constructor(kind: 'audio' | 'video', context?: TransceiverContext) {
     this.track = new MediaStreamTrack(kind, { muted: true, label: `remote ${kind}` });
     this.track.markRemote();
     this.#cname = context?.cname ?? '';
+    this.#stats = context?.stats;
+  }
+
+  /**
+   * Stats of what this receiver receives (W3C §5.3 getStats, §8.5 selection): its inbound-rtp
+   * stats once a packet came, and everything they reference (codec, remote-outbound-rtp,
+   * transport, selected candidate pair and its candidates, certificates). Empty before.
+   */
+  async getStats(): Promise<RTCStatsReport> {
+    return this.#stats?.(this) ?? new RTCStatsReport();
   }
 
   /** The codecs and header extensions a receiver of this kind can take (W3C §5.3 getCapabilities); null for another kind. */

@@ -47,6 +47,16 @@ export interface RemoteIceParameters {
   iceLite: boolean;
 }
 
+/** What went over the selected pair, for transport and candidate-pair stats. */
+export interface TransportTraffic {
+  packetsSent: number;
+  bytesSent: number;
+  packetsReceived: number;
+  bytesReceived: number;
+  lastPacketSentTimestamp: number | undefined;
+  lastPacketReceivedTimestamp: number | undefined;
+}
+
 /** Counters of the demultiplexer. */
 export interface DemuxStats {
   dtlsPackets: number;
@@ -85,8 +95,11 @@ export class TransportController {
   localIce: { usernameFragment: string; password: string } = generateIceParameters();
   /** Demultiplexer counters. */
   readonly demux: DemuxStats = { dtlsPackets: 0, rtpPackets: 0, srtpDropped: 0, dropped: 0 };
-  /** Packets and bytes through the selected pair (not counting STUN). */
-  readonly traffic = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0 };
+  /**
+   * Packets and bytes through the selected pair (not counting STUN), and when the last one went
+   * each way (stats timestamps: ms since the Unix epoch, `performance.timeOrigin + performance.now()`).
+   */
+  readonly traffic: TransportTraffic = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, lastPacketSentTimestamp: undefined, lastPacketReceivedTimestamp: undefined };
   /** Local candidates gathered for the current credentials, as SDP candidates. */
   readonly localCandidates: IceCandidate[] = [];
   /** Gathering finished for the current credentials. */
@@ -281,6 +294,7 @@ export class TransportController {
     const b = d[0] ?? 0;
     this.traffic.packetsReceived++;
     this.traffic.bytesReceived += d.length;
+    this.traffic.lastPacketReceivedTimestamp = performance.timeOrigin + performance.now();
     if (b >= 20 && b <= 63) {
       this.demux.dtlsPackets++;
       if (this.dtlsIn !== undefined) this.dtlsIn(d);
@@ -316,6 +330,7 @@ export class TransportController {
         send: (d) => {
           this.traffic.packetsSent++;
           this.traffic.bytesSent += d.length;
+          this.traffic.lastPacketSentTimestamp = performance.timeOrigin + performance.now();
           ice.send(d);
         },
         onData: (cb) => {
@@ -392,6 +407,7 @@ export class TransportController {
     }
     this.traffic.packetsSent++;
     this.traffic.bytesSent += out.length;
+    this.traffic.lastPacketSentTimestamp = performance.timeOrigin + performance.now();
     ice.send(out);
     return true;
   }

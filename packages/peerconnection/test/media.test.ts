@@ -115,9 +115,10 @@ describe('media between two peers on loopback', () => {
       expect(codec['mimeType']).toBe(kind === 'audio' ? 'audio/opus' : 'video/VP8');
       expect(sb.get(inb[0]!['codecId'] as string)!['payloadType']).toBe(codec['payloadType']);
     }
-    // A track selects its own stream, its codec and the transport (W3C §8.2).
+    // A track selects its own stream and what it references, transitively (W3C §8.5): no peer-connection, no other stream.
     const selected = await a.getStats(tracks.a.audio);
-    expect([...selected.values()].map((s) => s.type).sort()).toEqual(['codec', 'outbound-rtp', 'transport']);
+    expect(new Set([...selected.values()].map((s) => s.type))).toEqual(new Set(['media-source', 'codec', 'outbound-rtp', 'transport', 'candidate-pair', 'local-candidate', 'remote-candidate', 'certificate']));
+    expect(byType(selected, 'outbound-rtp')).toHaveLength(1);
     const remoteSelected = await b.getStats(remote(seen.b, 'video'));
     expect(byType(remoteSelected, 'inbound-rtp')).toHaveLength(1);
     await expect(a.getStats(new MediaStreamTrack('audio'))).rejects.toThrow(DOMException);

@@ -16,15 +16,16 @@ const FIELDS: Record<string, string[]> = {
   ],
   'candidate-pair': [
     'transportId', 'localCandidateId', 'remoteCandidateId', 'state', 'nominated', 'packetsSent', 'packetsReceived', 'bytesSent', 'bytesReceived',
-    'requestsSent', 'requestsReceived', 'responsesReceived',
+    'requestsSent', 'requestsReceived', 'responsesReceived', 'totalRoundTripTime',
   ],
+  'media-source': ['kind', 'trackIdentifier'],
   'local-candidate': ['transportId', 'address', 'port', 'protocol', 'candidateType', 'priority', 'foundation', 'usernameFragment'],
   'remote-candidate': ['transportId', 'address', 'port', 'protocol', 'candidateType', 'priority', 'foundation', 'usernameFragment'],
   certificate: ['fingerprint', 'fingerprintAlgorithm', 'base64Certificate'],
   codec: ['transportId', 'payloadType', 'mimeType', 'clockRate'],
   'outbound-rtp': [
     ...RTP_STREAM, 'mid', 'packetsSent', 'bytesSent', 'headerBytesSent', 'retransmittedPacketsSent', 'retransmittedBytesSent',
-    'framesSent', 'nackCount', 'pliCount', 'firCount', 'active', 'remoteId',
+    'framesSent', 'nackCount', 'pliCount', 'firCount', 'active', 'remoteId', 'mediaSourceId',
   ],
   'inbound-rtp': [
     ...RTP_STREAM, 'trackIdentifier', 'mid', 'packetsReceived', 'packetsLost', 'jitter', 'bytesReceived', 'headerBytesReceived',
@@ -73,7 +74,7 @@ describe('stats members (W3C webrtc-stats)', () => {
           const wanted = FIELDS[st.type];
           expect(wanted, `unexpected type ${st.type}`).toBeDefined();
           for (const f of wanted!) expect(st[f], `${st.type}.${f}`).not.toBeUndefined();
-          for (const ref of ['transportId', 'codecId', 'localId', 'remoteId', 'localCandidateId', 'remoteCandidateId', 'selectedCandidatePairId', 'localCertificateId', 'remoteCertificateId']) {
+          for (const ref of ['transportId', 'codecId', 'mediaSourceId', 'localId', 'remoteId', 'localCandidateId', 'remoteCandidateId', 'selectedCandidatePairId', 'localCertificateId', 'remoteCertificateId']) {
             if (st[ref] !== undefined) expect(report.has(st[ref] as string), `${st.type}.${ref}`).toBe(true);
           }
           if (st.type === 'codec' && (st['mimeType'] as string).startsWith('audio/opus')) expect(st['channels']).toBe(2);

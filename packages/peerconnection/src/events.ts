@@ -1,6 +1,27 @@
-/** The event classes of W3C WebRTC 1.0 that carry something beyond `Event`. */
-import type { RTCError } from './errors.js';
-import type { RTCIceCandidate } from './ice-candidate.js';
+/**
+ * The event classes of W3C WebRTC 1.0 that carry something beyond `Event`. Their constructors
+ * convert the init dictionary as WebIDL does: a missing required member, or a value that is not
+ * of the member's interface (a null channel, a plain object for a candidate), is a TypeError.
+ */
+import { RTCDataChannel } from './data-channel.js';
+import { RTCError } from './errors.js';
+import { RTCIceCandidate } from './ice-candidate.js';
+import { MediaStream, MediaStreamTrack } from './media-stream-track.js';
+import { RTCRtpReceiver, RTCRtpTransceiver } from './transceiver.js';
+
+/** WebIDL: the init dictionary may be left out only when no member is required. */
+function dictionary<T>(init: T | undefined | null, event: string): Partial<T> {
+  if (init === undefined || init === null) return {};
+  if (typeof init !== 'object' && typeof init !== 'function') throw new TypeError(`${event}: the init is not a dictionary`);
+  return init;
+}
+
+/** WebIDL conversion of a required member of interface type: present and an instance. */
+function required<V>(value: unknown, Interface: abstract new (...args: never[]) => unknown, event: string, member: string): V {
+  if (value === undefined) throw new TypeError(`${event}: required member '${member}' is missing`);
+  if (!(value instanceof Interface)) throw new TypeError(`${event}: '${member}' is not of type ${Interface.name}`);
+  return value as V;
+}
 
 /** DOM `EventInit` (not in the ES lib Node's types build on). */
 export interface EventInit {
@@ -24,9 +45,12 @@ export class RTCPeerConnectionIceEvent extends Event {
   /** The STUN/TURN URL that produced the candidate (null for host candidates). */
   readonly url: string | null;
   constructor(type: string, init: RTCPeerConnectionIceEventInit = {}) {
-    super(type, init);
-    this.candidate = init.candidate ?? null;
-    this.url = init.url ?? null;
+    const d = dictionary(init, 'RTCPeerConnectionIceEvent');
+    super(type, d);
+    const candidate = d.candidate ?? null;
+    if (candidate !== null && !(candidate instanceof RTCIceCandidate)) throw new TypeError("RTCPeerConnectionIceEvent: 'candidate' is not of type RTCIceCandidate");
+    this.candidate = candidate;
+    this.url = d.url === undefined || d.url === null ? null : String(d.url);
   }
 }
 
@@ -55,12 +79,14 @@ export class RTCPeerConnectionIceErrorEvent extends Event {
   /** The server's reason phrase, or what went wrong. */
   readonly errorText: string;
   constructor(type: string, init: RTCPeerConnectionIceErrorEventInit) {
-    super(type, init);
-    this.address = init.address ?? null;
-    this.port = init.port ?? null;
-    this.url = init.url ?? '';
-    this.errorCode = init.errorCode;
-    this.errorText = init.errorText ?? '';
+    const d = dictionary(init, 'RTCPeerConnectionIceErrorEvent');
+    if (d.errorCode === undefined) throw new TypeError("RTCPeerConnectionIceErrorEvent: required member 'errorCode' is missing");
+    super(type, d);
+    this.address = d.address ?? null;
+    this.port = d.port ?? null;
+    this.url = d.url ?? '';
+    this.errorCode = d.errorCode;
+    this.errorText = d.errorText ?? '';
   }
 }
 
@@ -75,9 +101,10 @@ export class RTCDataChannelEvent<C = unknown> extends Event {
   /** The new channel. */
   readonly channel: C;
   constructor(type: string, init: RTCDataChannelEventInit<C>) {
-    super(type, init);
-    if (init === undefined || init.channel === undefined) throw new TypeError('RTCDataChannelEvent needs a channel');
-    this.channel = init.channel;
+    const d = dictionary(init, 'RTCDataChannelEvent');
+    const channel = required<C>(d.channel, RTCDataChannel, 'RTCDataChannelEvent', 'channel');
+    super(type, d);
+    this.channel = channel;
   }
 }
 
@@ -92,8 +119,10 @@ export class RTCErrorEvent extends Event {
   /** What went wrong. */
   readonly error: RTCError;
   constructor(type: string, init: RTCErrorEventInit) {
-    super(type, init);
-    this.error = init.error;
+    const d = dictionary(init, 'RTCErrorEvent');
+    const error = required<RTCError>(d.error, RTCError, 'RTCErrorEvent', 'error');
+    super(type, d);
+    this.error = error;
   }
 }
 
@@ -116,10 +145,16 @@ export class RTCTrackEvent<R = unknown, T = unknown, K = unknown, S = unknown> e
   /** The transceiver of the receiver. */
   readonly transceiver: T;
   constructor(type: string, init: RTCTrackEventInit<R, T, K, S>) {
-    super(type, init);
-    this.receiver = init.receiver;
-    this.track = init.track;
-    this.streams = Object.freeze([...(init.streams ?? [])]);
-    this.transceiver = init.transceiver;
+    const d = dictionary(init, 'RTCTrackEvent');
+    const receiver = required<R>(d.receiver, RTCRtpReceiver, 'RTCTrackEvent', 'receiver');
+    const track = required<K>(d.track, MediaStreamTrack, 'RTCTrackEvent', 'track');
+    const transceiver = required<T>(d.transceiver, RTCRtpTransceiver, 'RTCTrackEvent', 'transceiver');
+    const streams = d.streams === undefined ? [] : [...d.streams];
+    if (streams.some((s) => !(s instanceof MediaStream))) throw new TypeError("RTCTrackEvent: 'streams' holds something that is not a MediaStream");
+    super(type, d);
+    this.receiver = receiver;
+    this.track = track;
+    this.streams = Object.freeze(streams);
+    this.transceiver = transceiver;
   }
 }

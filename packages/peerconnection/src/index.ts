@@ -7,6 +7,7 @@ export { RTCDataChannel, type RTCDataChannelInit, type RTCDataChannelState, type
 export { RTCCertificate, type RTCDtlsFingerprint, type AlgorithmIdentifier } from './certificate.js';
 export type { RTCConfiguration, RTCIceServer, RTCIceTransportPolicy, RTCBundlePolicy, RTCRtcpMuxPolicy } from './configuration.js';
 export { RTCError, type RTCErrorDetailType, type RTCErrorInit } from './errors.js';
+export type { RTCSessionDescriptionCallback, RTCPeerConnectionErrorCallback, RTCVoidCallback } from './legacy-callbacks.js';
 export {
   RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent, RTCDataChannelEvent, RTCErrorEvent, RTCTrackEvent,
   type RTCPeerConnectionIceEventInit, type RTCPeerConnectionIceErrorEventInit, type RTCDataChannelEventInit, type RTCErrorEventInit, type RTCTrackEventInit, type EventInit,

@@ -4,12 +4,13 @@
  * channels from the {@link DataChannelController}, transports from the {@link TransportController}.
  */
 import type { IceCandidate, SessionDescription } from '@x/sdp';
-import { layerLogger, type Logger } from '@x/base';
+import type { Logger } from '@x/base';
 import { generateRtcCertificate, type AlgorithmIdentifier, type RTCCertificate } from './certificate.js';
 import { checkConfigurationChange, copyConfiguration, resolveConfiguration, type RTCConfiguration, type ResolvedConfiguration } from './configuration.js';
 import type { RTCDataChannel, RTCDataChannelInit } from './data-channel.js';
 import { DataChannelController, validateDataChannelInit } from './data-channel-controller.js';
 import { peerConnectionState, type RTCPeerConnectionState } from './connection-state.js';
+import { ConnectionLogs, nextConnectionId } from './connection-log.js';
 import { closedError, domException } from './errors.js';
 import { RTCPeerConnectionEventHandlers } from './peer-connection-events.js';
 import { NegotiationNeededFlag } from './negotiation-needed.js';
@@ -21,6 +22,7 @@ import { MediaStream, MediaStreamTrack } from './media-stream-track.js';
 import { bundleTransport, dataSection, transportSection } from './negotiation.js';
 import { OfferAnswer } from './offer-answer.js';
 import { OperationsChain } from './operations-chain.js';
+import { checkCallbacks, legacy, type RTCPeerConnectionErrorCallback, type RTCSessionDescriptionCallback, type RTCVoidCallback } from './legacy-callbacks.js';
 import { RTCSessionDescription, checkSdpType, type RTCLocalSessionDescriptionInit, type RTCSessionDescriptionInit } from './session-description.js';
 import type { RTCSignalingState } from './signaling-state.js';
 import { SessionDescriptions, type RTCOfferOptions } from './session-descriptions.js';
@@ -46,6 +48,12 @@ export interface RTCRtpTransceiverInit {
 }
 
 const queueTask = (fn: () => void): void => void setImmediate(fn);
+/**
+ * Resolves in a new task. A description is applied, its attributes set and its events fired in a
+ * task queued after the call (W3C §4.4.1.5 "set the description", step 4.3), and the promise is
+ * resolved in that same task: the attributes do not change while the caller's code still runs.
+ */
+const nextTask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export type { RTCOfferOptions } from './session-descriptions.js';
 
@@ -70,6 +78,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   #sctpTransport: RTCSctpTransport | undefined;
   readonly #stats: RTCStatsCollector;
   readonly #log: Logger;
+  readonly #logs: ConnectionLogs;
   #media!: MediaController;
 
   /**
@@ -80,8 +89,10 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   constructor(configuration: RTCConfiguration | null = {}, dependencies?: Partial<PeerConnectionDependencies>) {
     super();
     this.#deps = resolveDependencies(dependencies);
-    this.#log = layerLogger(this.#deps.logger, 'x-pc');
+    this.#logs = new ConnectionLogs(nextConnectionId(), this.#deps.logger);
+    this.#log = this.#logs.pc;
     this.#config = resolveConfiguration(configuration);
+    this.#log.debug(`created (${this.#logs.id}): bundlePolicy ${this.#config.bundlePolicy}, ${this.#config.iceServers.length} ICE server(s), iceTransportPolicy ${this.#config.iceTransportPolicy}`);
     this.#certificate = this.#config.certificates[0] ?? this.#deps.certificateGenerator();
     this.#chain = new OperationsChain(() => this.#nn.chainEmptied(), () => closedError('operation'));
     this.#nn = new NegotiationNeededFlag({
@@ -125,7 +136,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
         sctp.on('statechange', (st) => st === 'established' && this.#sctpTransport?.setState('connected'));
         sctp.on('close', () => this.#sctpTransport?.setState('closed', !this.#closed));
       },
-    });
+    }, this.#logs);
     this.#iceTransport = new RTCIceTransport(this.#transport, () => {
       const d = this.#desc.pendingLocal ?? this.#desc.currentLocal;
       return (d === undefined ? undefined : transportSection(d.applied.model)?.section.mid) ?? '0';
@@ -141,7 +152,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     this.#media = new MediaController(
       { sendRtp: (p) => this.#transport.sendRtp(p), sendRtcp: (p) => this.#transport.sendRtcp(p), now: this.#deps.clock },
       this.#jsep.cname,
-      { pacing: this.#deps.pacing },
+      { pacing: this.#deps.pacing, logger: this.#logs.forLayer('x-rtp') },
     );
     this.#desc = new SessionDescriptions({
       closed: () => this.#closed,
@@ -172,6 +183,15 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   }
 
   // ───────────── attributes ─────────────
+
+  /**
+   * Not in the W3C API: the id this connection's log lines carry (`pc1`, `pc2`, … in the order the
+   * process made connections): `[pc2 ice] …` with a factory logger, `X-ICE 1234: [pc2] …` with
+   * `NODE_DEBUG`. The first `x-pc` line of a connection says it, with its configuration.
+   */
+  get logId(): string {
+    return this.#logs.id;
+  }
 
   /** Where the offer/answer exchange is (W3C §4.3.1). */
   get signalingState(): RTCSignalingState {
@@ -243,7 +263,26 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   // ───────────── offer / answer ─────────────
 
   /** Makes an offer (W3C §4.4.1.6; InvalidStateError unless stable or have-local-offer). */
-  createOffer(options: RTCOfferOptions = {}): Promise<RTCSessionDescriptionInit> {
+  createOffer(options?: RTCOfferOptions): Promise<RTCSessionDescriptionInit>;
+  /**
+   * The legacy callback form (W3C §4.4.3): the offer goes to `successCallback`, an error to
+   * `failureCallback`; the promise resolves with undefined.
+   * @deprecated use the promise form.
+   */
+  createOffer(successCallback: RTCSessionDescriptionCallback, failureCallback: RTCPeerConnectionErrorCallback, options?: RTCOfferOptions): Promise<void>;
+  createOffer(...args: unknown[]): Promise<RTCSessionDescriptionInit | void> {
+    if (args.length >= 2) {
+      try {
+        checkCallbacks(args[0], args[1], 'createOffer');
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return legacy(this.#createOffer((args[2] as RTCOfferOptions | undefined) ?? {}), args[0] as RTCSessionDescriptionCallback, args[1] as RTCPeerConnectionErrorCallback, true);
+    }
+    return this.#createOffer((args[0] as RTCOfferOptions | null | undefined) ?? {});
+  }
+
+  #createOffer(options: RTCOfferOptions): Promise<RTCSessionDescriptionInit> {
     return this.#chain.chain(async () => {
       const offer = this.#desc.createOffer(options);
       this.#desc.created('offer');
@@ -252,7 +291,26 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   }
 
   /** Makes an answer (InvalidStateError unless have-remote-offer or have-local-pranswer). */
-  createAnswer(): Promise<RTCSessionDescriptionInit> {
+  createAnswer(options?: Record<string, unknown>): Promise<RTCSessionDescriptionInit>;
+  /**
+   * The legacy callback form (W3C §4.4.3): the answer goes to `successCallback`, an error to
+   * `failureCallback`; the promise resolves with undefined.
+   * @deprecated use the promise form.
+   */
+  createAnswer(successCallback: RTCSessionDescriptionCallback, failureCallback: RTCPeerConnectionErrorCallback): Promise<void>;
+  createAnswer(...args: unknown[]): Promise<RTCSessionDescriptionInit | void> {
+    if (args.length >= 2) {
+      try {
+        checkCallbacks(args[0], args[1], 'createAnswer');
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return legacy(this.#createAnswer(), args[0] as RTCSessionDescriptionCallback, args[1] as RTCPeerConnectionErrorCallback, true);
+    }
+    return this.#createAnswer();
+  }
+
+  #createAnswer(): Promise<RTCSessionDescriptionInit> {
     return this.#chain.chain(async () => {
       const answer = this.#desc.createAnswer();
       this.#desc.created('answer');
@@ -264,7 +322,26 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
    * Applies a local description. Without an argument (or without sdp) it makes the offer or
    * answer the signaling state calls for (W3C §4.4.1.6, "perfect negotiation").
    */
-  setLocalDescription(description: RTCLocalSessionDescriptionInit = {}): Promise<void> {
+  setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void>;
+  /**
+   * The legacy callback form (W3C §4.4.3): `successCallback` or `failureCallback` is called; the
+   * promise resolves with undefined.
+   * @deprecated use the promise form.
+   */
+  setLocalDescription(description: RTCLocalSessionDescriptionInit, successCallback: RTCVoidCallback, failureCallback: RTCPeerConnectionErrorCallback): Promise<void>;
+  setLocalDescription(...args: unknown[]): Promise<void> {
+    const description = (args[0] as RTCLocalSessionDescriptionInit | null | undefined) ?? {};
+    if (args.length < 2) return this.#setLocalDescription(description);
+    try {
+      checkCallbacks(args[1], args[2], 'setLocalDescription');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return legacy(this.#setLocalDescription(description), args[1] as RTCVoidCallback, args[2] as RTCPeerConnectionErrorCallback, false);
+  }
+
+  #setLocalDescription(description: RTCLocalSessionDescriptionInit): Promise<void> {
+    if (typeof description !== 'object') return Promise.reject(new TypeError('description must be a dictionary'));
     if (description.type !== undefined) {
       try {
         checkSdpType(description.type);
@@ -272,11 +349,35 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
         return Promise.reject(e);
       }
     }
-    return this.#chain.chain(async () => this.#step(`setLocalDescription(${description.type ?? 'implicit'})`, () => this.#desc.setLocal(description)));
+    return this.#chain.chain(async () => {
+      const step = `setLocalDescription(${description.type ?? 'implicit'})`;
+      let plan: ReturnType<SessionDescriptions['planLocal']> | undefined;
+      this.#step(step, () => void (plan = this.#desc.planLocal(description)), false);
+      await nextTask();
+      this.#step(step, () => this.#desc.setLocal(plan!));
+    });
   }
 
   /** Applies a remote description; an offer in have-local-offer rolls the local offer back first. */
-  setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+  setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void>;
+  /**
+   * The legacy callback form (W3C §4.4.3): `successCallback` or `failureCallback` is called; the
+   * promise resolves with undefined.
+   * @deprecated use the promise form.
+   */
+  setRemoteDescription(description: RTCSessionDescriptionInit, successCallback: RTCVoidCallback, failureCallback: RTCPeerConnectionErrorCallback): Promise<void>;
+  setRemoteDescription(...args: unknown[]): Promise<void> {
+    const description = args[0] as RTCSessionDescriptionInit;
+    if (args.length < 2) return this.#setRemoteDescription(description);
+    try {
+      checkCallbacks(args[1], args[2], 'setRemoteDescription');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return legacy(this.#setRemoteDescription(description), args[1] as RTCVoidCallback, args[2] as RTCPeerConnectionErrorCallback, false);
+  }
+
+  #setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
     try {
       if (description === null || typeof description !== 'object') throw new TypeError('description must be a dictionary');
       checkSdpType(description.type);
@@ -285,14 +386,39 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     }
     return this.#chain.chain(async () => {
       if (this.#closed) throw closedError('setRemoteDescription');
-      if (description.type === 'offer' && this.#desc.signaling === 'have-local-offer') this.#desc.rollback();
+      if (description.type === 'offer' && this.#desc.signaling === 'have-local-offer') {
+        // W3C §4.4.3.2 setRemoteDescription step 4.1: an offer that glares with ours first rolls
+        // ours back, as setLocalDescription({type: 'rollback'}) would, in its own task.
+        await nextTask();
+        if (this.#closed) throw closedError('setRemoteDescription');
+        this.#desc.rollback();
+      }
+      if (description.type === 'rollback') this.#desc.checkRollback('remote');
+      await nextTask();
       this.#step(`setRemoteDescription(${description.type})`, () => this.#desc.setRemote(description));
     });
   }
 
   /** Adds a remote candidate, or end-of-candidates for `candidate: ''` (W3C §4.4.1.6). */
-  addIceCandidate(candidate: RTCIceCandidateInit | RTCIceCandidate = {}): Promise<void> {
-    const c = candidate ?? {};
+  addIceCandidate(candidate?: RTCIceCandidateInit | RTCIceCandidate | null): Promise<void>;
+  /**
+   * The legacy callback form (W3C §4.4.3): `successCallback` or `failureCallback` is called; the
+   * promise resolves with undefined.
+   * @deprecated use the promise form.
+   */
+  addIceCandidate(candidate: RTCIceCandidateInit | RTCIceCandidate | null, successCallback: RTCVoidCallback, failureCallback: RTCPeerConnectionErrorCallback): Promise<void>;
+  addIceCandidate(...args: unknown[]): Promise<void> {
+    const candidate = (args[0] as RTCIceCandidateInit | null | undefined) ?? {};
+    if (args.length < 2) return this.#addIceCandidate(candidate);
+    try {
+      checkCallbacks(args[1], args[2], 'addIceCandidate');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return legacy(this.#addIceCandidate(candidate), args[1] as RTCVoidCallback, args[2] as RTCPeerConnectionErrorCallback, false);
+  }
+
+  #addIceCandidate(c: RTCIceCandidateInit): Promise<void> {
     if (c.candidate !== undefined && c.candidate !== '' && (c.sdpMid ?? null) === null && (c.sdpMLineIndex ?? null) === null) {
       return Promise.reject(new TypeError('sdpMid and sdpMLineIndex are both null'));
     }
@@ -447,14 +573,14 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   }
 
   /** Runs one signaling step, saying what it did or why it threw (the exception goes on to the caller). */
-  #step(step: string, fn: () => void): void {
+  #step(step: string, fn: () => void, done = true): void {
     try {
       fn();
     } catch (e) {
       this.#log.warn(`${step} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
       throw e;
     }
-    this.#log.debug(`${step}: signaling state ${this.#desc.signaling}`);
+    if (done) this.#log.debug(`${step}: signaling state ${this.#desc.signaling}`);
   }
 
   #setIceState(s: RTCIceConnectionState): void {

@@ -15,7 +15,7 @@ import type { MediaController } from './media-controller.js';
 import type { NegotiationNeededFlag } from './negotiation-needed.js';
 import { bundleTransport, dataSection, negotiationNeeded, parseDescription, transportSection, validateRemote, type AppliedDescription } from './negotiation.js';
 import type { OfferAnswer } from './offer-answer.js';
-import { RTCSessionDescription, type RTCLocalSessionDescriptionInit, type RTCSessionDescriptionInit } from './session-description.js';
+import { RTCSessionDescription, type RTCLocalSessionDescriptionInit, type RTCSdpType, type RTCSessionDescriptionInit } from './session-description.js';
 import { implicitLocalType, nextSignalingState, type RTCSignalingState } from './signaling-state.js';
 import type { TransceiverSet } from './transceiver-set.js';
 import type { RTCRtpTransceiver } from './transceiver.js';
@@ -126,27 +126,44 @@ export class SessionDescriptions {
     return { type: 'answer', sdp: this.ctx.jsep.createAnswer(this.#pendingRemote!.applied.model, (mid) => this.ctx.tset.byMid(mid)) };
   }
 
-  /** setLocalDescription: implicit offer/answer, rollback, or the last created one unchanged (else InvalidModificationError). */
-  setLocal(d: RTCLocalSessionDescriptionInit): void {
+  /**
+   * setLocalDescription's steps before the description is applied (W3C §4.4.3.2 setLocalDescription
+   * steps 4.1–4.5, then "set the description" step 2), in the spec's order: an SDP that is not the
+   * last created offer or answer is InvalidModificationError whatever the signaling state; an
+   * empty one is the last created offer or answer, or a new one (InvalidStateError when the state
+   * cannot make one); a rollback outside have-local-offer/have-remote-offer is InvalidStateError.
+   */
+  planLocal(d: RTCLocalSessionDescriptionInit): { type: RTCSdpType; sdp: string } {
     if (this.ctx.closed()) throw closedError('setLocalDescription');
     const type = d.type ?? implicitLocalType(this.#signaling);
+    let sdp = d.sdp ?? '';
     if (type === 'rollback') {
-      if (nextSignalingState(this.#signaling, 'rollback', 'local') === undefined) {
-        throw domException('InvalidStateError', `rollback in state ${this.#signaling}`);
-      }
+      this.checkRollback('local');
+      return { type, sdp };
+    }
+    if (type === 'offer') {
+      if (sdp !== '' && sdp !== this.ctx.jsep.lastOffer?.sdp) throw domException('InvalidModificationError', 'the SDP is not the last created offer');
+      if (sdp === '') sdp = this.fresh('offer') ? this.ctx.jsep.lastOffer!.sdp : this.createOffer({}).sdp!;
+    } else {
+      if (sdp !== '' && sdp !== this.ctx.jsep.lastAnswer) throw domException('InvalidModificationError', 'the SDP is not the last created answer');
+      if (sdp === '') sdp = this.fresh('answer') ? this.ctx.jsep.lastAnswer! : this.createAnswer().sdp!;
+    }
+    return { type, sdp };
+  }
+
+  /**
+   * Applies what {@link planLocal} gave: rollback, or the description when its type is valid for
+   * the signaling state (InvalidStateError otherwise: the last created offer is not an answer).
+   */
+  setLocal({ type, sdp }: { type: RTCSdpType; sdp: string }): void {
+    if (this.ctx.closed()) throw closedError('setLocalDescription');
+    if (type === 'rollback') {
+      this.checkRollback('local');
       this.rollback();
       return;
     }
     if (nextSignalingState(this.#signaling, type, 'local') === undefined) {
       throw domException('InvalidStateError', `setLocalDescription(${type}) in state ${this.#signaling}`);
-    }
-    let sdp = d.sdp ?? '';
-    if (type === 'offer') {
-      if (sdp === '') sdp = this.fresh('offer') ? this.ctx.jsep.lastOffer!.sdp : this.createOffer({}).sdp!;
-      else if (sdp !== this.ctx.jsep.lastOffer?.sdp) throw domException('InvalidModificationError', 'the SDP is not the last created offer');
-    } else {
-      if (sdp === '') sdp = this.fresh('answer') ? this.ctx.jsep.lastAnswer! : this.createAnswer().sdp!;
-      else if (sdp !== this.ctx.jsep.lastAnswer) throw domException('InvalidModificationError', 'the SDP is not the last created answer');
     }
     const model = parseDescription(sdp);
     const described: Described = { desc: new RTCSessionDescription({ type, sdp }), applied: { type, model } };
@@ -176,13 +193,20 @@ export class SessionDescriptions {
     if (this.#signaling === 'stable') this.ctx.nn().afterStable(wasNeeded);
   }
 
+  /** A rollback outside have-local-offer/have-remote-offer is InvalidStateError (W3C §4.4.1.5 step 2). */
+  checkRollback(side: 'local' | 'remote'): void {
+    if (this.ctx.closed()) throw closedError(side === 'local' ? 'setLocalDescription' : 'setRemoteDescription');
+    if (nextSignalingState(this.#signaling, 'rollback', side) === undefined) {
+      throw domException('InvalidStateError', `rollback in state ${this.#signaling}`);
+    }
+  }
+
   /** setRemoteDescription: validated (InvalidAccessError), applied, `track` events after the state change. */
   setRemote(d: RTCSessionDescriptionInit): void {
     const type = d.type;
+    if (this.ctx.closed()) throw closedError('setRemoteDescription');
     if (type === 'rollback') {
-      if (nextSignalingState(this.#signaling, 'rollback', 'remote') === undefined) {
-        throw domException('InvalidStateError', `rollback in state ${this.#signaling}`);
-      }
+      this.checkRollback('remote');
       this.rollback();
       return;
     }

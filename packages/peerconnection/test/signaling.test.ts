@@ -142,13 +142,15 @@ describe('signaling state machine', () => {
     await polite.setRemoteDescription(impolite.localDescription!);
     expect(seen).toEqual(['stable', 'have-remote-offer']);
     expect(states).toHaveLength(2);
+    // Listening before the answer: negotiationneeded is queued as soon as the polite peer is stable.
+    const needed = next(polite, 'negotiationneeded');
     await polite.setLocalDescription();
     await impolite.setRemoteDescription(polite.localDescription!);
     expect(polite.signalingState).toBe('stable');
     expect(impolite.signalingState).toBe('stable');
     // The polite peer's own audio transceiver still needs negotiating: negotiationneeded fires again.
     expect(polite.getTransceivers()[0]!.mid).toBeNull();
-    await next(polite, 'negotiationneeded');
+    await needed;
   });
 
   it('setLocalDescription() without arguments makes the offer or the answer', async () => {

@@ -271,6 +271,10 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
 
   #createOffer(options: RTCOfferOptions): Promise<RTCSessionDescriptionInit> {
     return this.#chain.chain(async () => {
+      // W3C §4.4.1.4: the state is checked as the operation starts; the offer is made in a later
+      // task, so it covers what changed meanwhile (a transceiver added right after the call).
+      this.#desc.checkCreate('offer');
+      await nextTask();
       const offer = this.#desc.createOffer(options);
       this.#desc.created('offer');
       return offer;
@@ -299,6 +303,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
 
   #createAnswer(): Promise<RTCSessionDescriptionInit> {
     return this.#chain.chain(async () => {
+      this.#desc.checkCreate('answer');
+      await nextTask();
       const answer = this.#desc.createAnswer();
       this.#desc.created('answer');
       return answer;

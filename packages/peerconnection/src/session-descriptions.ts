@@ -103,12 +103,19 @@ export class SessionDescriptions {
     return addLocalCandidate([this.#pendingLocal, this.#currentLocal], c, ufrag);
   }
 
+  /**
+   * The checks "creating an offer" and "creating an answer" make when the operation starts (W3C
+   * §4.4.1.4 step 1): closed or a signaling state that cannot make one is InvalidStateError.
+   */
+  checkCreate(type: 'offer' | 'answer'): void {
+    if (this.ctx.closed()) throw closedError(type === 'offer' ? 'createOffer' : 'createAnswer');
+    const ok = type === 'offer' ? this.#signaling === 'stable' || this.#signaling === 'have-local-offer' : this.#signaling === 'have-remote-offer' || this.#signaling === 'have-local-pranswer';
+    if (!ok) throw domException('InvalidStateError', `${type === 'offer' ? 'createOffer' : 'createAnswer'} in state ${this.#signaling}`);
+  }
+
   /** An offer (InvalidStateError unless stable or have-local-offer). */
   createOffer(options: RTCOfferOptions): RTCSessionDescriptionInit {
-    if (this.ctx.closed()) throw closedError('createOffer');
-    if (this.#signaling !== 'stable' && this.#signaling !== 'have-local-offer') {
-      throw domException('InvalidStateError', `createOffer in state ${this.#signaling}`);
-    }
+    this.checkCreate('offer');
     if (options.iceRestart === true) this.ctx.jsep.restartRequested = true;
     const used = new Set<string>();
     for (const d of [this.#currentLocal, this.#currentRemote, this.#pendingRemote]) for (const m of d?.applied.model.media ?? []) if (m.mid !== undefined) used.add(m.mid);
@@ -119,10 +126,7 @@ export class SessionDescriptions {
 
   /** An answer to the pending remote offer (InvalidStateError unless have-remote-offer or have-local-pranswer). */
   createAnswer(): RTCSessionDescriptionInit {
-    if (this.ctx.closed()) throw closedError('createAnswer');
-    if (this.#signaling !== 'have-remote-offer' && this.#signaling !== 'have-local-pranswer') {
-      throw domException('InvalidStateError', `createAnswer in state ${this.#signaling}`);
-    }
+    this.checkCreate('answer');
     return { type: 'answer', sdp: this.ctx.jsep.createAnswer(this.#pendingRemote!.applied.model, (mid) => this.ctx.tset.byMid(mid)) };
   }
 

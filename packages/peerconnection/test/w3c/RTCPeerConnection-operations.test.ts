@@ -108,9 +108,10 @@ describe('operations chain', () => {
     const a = pc();
     const b = pc();
     b.addTransceiver('audio');
-    const answer = a.createAnswer();
-    const srd = a.setRemoteDescription(await b.createOffer());
-    expect(await rejection(answer)).toBe('InvalidStateError');
+    const offer = await b.createOffer();
+    const answer = rejection(a.createAnswer());
+    const srd = a.setRemoteDescription(offer);
+    expect(await answer).toBe('InvalidStateError');
     await srd;
   });
 

@@ -48,6 +48,15 @@ export interface LocalCandidate extends Candidate {
   readonly socketId: number;
   /** The base (§5.1.1.1): the host address of the socket, or the relayed address itself. */
   readonly base: TransportAddress;
+  /** srflx: the STUN server that answered with the mapped address. */
+  readonly server?: TransportAddress;
+  /**
+   * srflx and relay, as {@link IceTransport} announces them: the `stun:`/`turn:` URL of the server
+   * the candidate came from (W3C `RTCIceCandidate.url`).
+   */
+  readonly url?: string;
+  /** relay, as {@link IceTransport} announces it: how the TURN server is reached (W3C `RTCIceCandidate.relayProtocol`). */
+  readonly relayProtocol?: RelayProtocol;
 }
 
 /**

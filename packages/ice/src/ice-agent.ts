@@ -549,7 +549,7 @@ export class IceAgent {
     const base = t.gatherBase!;
     if (!mapped || sameAddress(mapped, base)) return;
     if (this.localCandidates.some((c) => c.type === 'srflx' && sameAddress(c, mapped))) return;
-    const candidate = serverReflexiveCandidate(base, mapped, t.destination.address);
+    const candidate: LocalCandidate = { ...serverReflexiveCandidate(base, mapped, t.destination.address), server: { address: t.destination.address, port: t.destination.port } };
     this.localCandidates.push(candidate);
     this.events.push({ type: 'local-candidate', candidate });
     this.log.localCandidate(candidate);

@@ -119,6 +119,9 @@ interface TurnServer {
 }
 
 interface Relay {
+  /** The TURN server's URL and how it is reached, for the candidate's `url` and `relayProtocol`. */
+  readonly url: string;
+  readonly protocol: RelayProtocol;
   readonly client: TurnClientAdapter;
   readonly permitted: Set<string>;
   readonly pending: Map<string, Array<[TransportAddress, Uint8Array]>>;
@@ -346,7 +349,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
         return;
       }
       const id = this.nextSocketId++;
-      const relay: Relay = { client, permitted: new Set(), pending: new Map() };
+      const relay: Relay = { url: turn.url, protocol, client, permitted: new Set(), pending: new Map() };
       this.relays.set(id, relay);
       client.onData((data, peer) => this.receive(data, id, { address: peer.address, port: peer.port }));
       client.onError(() => {
@@ -540,7 +543,8 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
   }
 
   /** The candidate as signalled: with mDNS names in place of host addresses when asked. */
-  private announced(c: LocalCandidate): LocalCandidate {
+  private announced(gathered: LocalCandidate): LocalCandidate {
+    const c = this.withServer(gathered);
     const registrar = this.options.mdnsHostnames;
     if (!registrar) return c;
     if (c.type === 'host') {
@@ -553,6 +557,16 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
     }
     if (c.relatedAddress !== undefined && c.type === 'srflx') return { ...c, relatedAddress: addressFamily(c.address) === 6 ? '::' : '0.0.0.0', relatedPort: 0 };
     return c;
+  }
+
+  /** A srflx or relay candidate with the URL of its server, and a relay one with how it reaches it (W3C `RTCIceCandidate`). */
+  private withServer(c: LocalCandidate): LocalCandidate {
+    if (c.type === 'relay') {
+      const relay = this.relays.get(c.socketId) ?? this.retiredRelays.get(c.socketId);
+      return relay ? { ...c, url: relay.url, relayProtocol: relay.protocol } : c;
+    }
+    const url = c.type === 'srflx' && c.server ? this.stunServerUrls.get(addressKey(c.server)) : undefined;
+    return url === undefined ? c : { ...c, url };
   }
 
   private candidateError(error: IceCandidateError): void {

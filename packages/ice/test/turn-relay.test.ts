@@ -48,6 +48,22 @@ describe.skipIf(!hasTurnserver)('relay candidates through coturn (TURN over UDP)
     }
   });
 
+  it('a relay candidate is announced with the URL of its TURN server and the protocol that reaches it', async () => {
+    const url = `turn:127.0.0.1:${turn.port}?transport=udp`;
+    const a = new IceTransport({ controlling: true, ...LOOPBACK, ipv6: false, iceServers: [{ urls: url, username: 'u', credential: 'p' }] });
+    try {
+      const announced: Array<{ type: string; url: string | undefined; relayProtocol: string | undefined }> = [];
+      const done = new Promise<void>((r) => a.onLocalCandidate((c) => (c === null ? r() : announced.push({ type: c.type, url: c.url, relayProtocol: c.relayProtocol }))));
+      await a.gather();
+      await done;
+      expect(announced).toContainEqual({ type: 'relay', url, relayProtocol: 'udp' });
+      // A host candidate came from no server.
+      expect(announced).toContainEqual({ type: 'host', url: undefined, relayProtocol: undefined });
+    } finally {
+      a.close();
+    }
+  });
+
   it('a bad TURN password yields no relay candidate; gathering still completes', async () => {
     const a = new IceTransport({
       controlling: true,

@@ -1,4 +1,4 @@
-import { attr, decodeMessage, encodeMessage, ErrorCode, startBindingServer, StunClass, StunMethod } from '@x/stun';
+import { attr, decodeMessage, encodeMessage, ErrorCode, startBindingServer, StunClass, StunMethod, XorMappedAddress } from '@x/stun';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bindUdpSocket, encodeCheckRequest, hostAddresses, IceTransport, type IceCandidateError } from '../src/index.js';
 import { connectPair, exchangeData, LOOPBACK } from './helpers.js';
@@ -149,6 +149,31 @@ describe('two IceTransports over real UDP sockets on loopback', () => {
       expect(order).toEqual(['error', 'complete']);
     } finally {
       silent.close();
+    }
+  });
+
+  it('a server-reflexive candidate is announced with the URL of the STUN server that gave it', async () => {
+    // A server behind which we seem to be NATed: it answers with another address than the host's.
+    const server = await bindUdpSocket('127.0.0.1');
+    server.on('message', (data, from) => {
+      const request = decodeMessage(new Uint8Array(data));
+      const mapped = { family: 'IPv4' as const, address: '127.0.0.9', port: 40000 };
+      const reply = encodeMessage(
+        { method: StunMethod.Binding, messageClass: StunClass.SuccessResponse, transactionId: request.transactionId, attributes: [attr(XorMappedAddress, mapped)] },
+        { fingerprint: true },
+      );
+      server.send(reply, from.port, from.address);
+    });
+    const url = `stun:127.0.0.1:${server.address().port}`;
+    const a = transport({ controlling: true, ...LOOPBACK, ipv6: false, iceServers: [{ urls: url }] });
+    try {
+      const announced: Array<[string, string | undefined]> = [];
+      const complete = new Promise<void>((r) => a.onLocalCandidate((c) => (c === null ? r() : announced.push([c.type, c.url]))));
+      await a.gather();
+      await complete;
+      expect(announced).toEqual([['host', undefined], ['srflx', url]]);
+    } finally {
+      server.close();
     }
   });
 

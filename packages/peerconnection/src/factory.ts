@@ -35,9 +35,11 @@ export interface PeerConnectionDependencies {
   /** Monotonic ms clock for ICE, DTLS and SCTP timers. Default `performance.now`. */
   clock: () => number;
   /**
-   * Log sink for every layer: the peer connection (`[pc]`), ICE (`[ice]`), DTLS (`[dtls]`), SCTP
-   * (`[sctp]`), each line prefixed with its layer. Undefined (the default): each layer writes to
-   * stderr when `NODE_DEBUG` names it (`NODE_DEBUG=x-pc,x-ice,x-dtls,x-sctp`), and is silent otherwise.
+   * Log sink for every layer, each line prefixed with the connection's id (`pc1`, `pc2`, …, its
+   * `logId`) and its layer: the peer connection (`[pc2]`), ICE (`[pc2 ice]`, STUN/TURN clients
+   * `[pc2 stun]`), DTLS (`[pc2 dtls]`), SCTP (`[pc2 sctp]`), RTP and SRTP (`[pc2 rtp]`).
+   * Undefined (the default): each layer writes to stderr when `NODE_DEBUG` names it
+   * (`NODE_DEBUG=x-pc,x-ice,x-dtls,x-sctp,x-rtp,x-stun`; `X-ICE 1234: [pc2] …`), silent otherwise.
    */
   logger: Logger | undefined;
   /** ICE host-address filter and timing. */

@@ -9,6 +9,7 @@
 import {
   RtpError, SendSideBandwidthEstimator, getRtpExtension, parseRtcp, parseRtpPacket, parseSdesIdExtension, type RtcpPacket, type RtpPacket, type TransportCc,
 } from '@x/rtp';
+import { DropLog, layerLogger, type Logger } from '@x/base';
 import { isRejected, type MediaSection, type SessionDescription } from '@x/sdp';
 import { MediaReceiver } from './media-receiver.js';
 import { MediaSender, type MediaSenderContext } from './media-sender.js';
@@ -57,13 +58,25 @@ export class MediaController {
   #nextSr = 0;
   #ready = false;
   #closed = false;
-  readonly #transportCc: TransportCc = { extensionId: 0, estimator: new SendSideBandwidthEstimator(), sequence: { next: 1 }, assignedOnSend: true };
+  readonly #transportCc: TransportCc;
   readonly #ctx: MediaSenderContext;
+  /** Handed to the RTP streams, which scope it `[rtp]` themselves. */
+  readonly #rtpLogger: Logger | undefined;
+  /** RTP and RTCP dropped by the router: the first of each kind said, then counted. */
+  readonly #drops: DropLog;
   /** The transport's RTP egress: every sender's media and RTX, paced, numbered for transport-cc as it leaves. */
   readonly pacedSender: PacedSender;
 
-  /** `options.pacing: false` sends each packet as it is written (no pacer queue). */
-  constructor(private readonly transport: MediaTransport, private readonly cname: string, options: { pacing?: boolean } = {}) {
+  /**
+   * `options.pacing: false` sends each packet as it is written (no pacer queue). `options.logger`
+   * goes to every RTP stream and the bandwidth estimate (each scopes it `[rtp]`); without one they
+   * log through `NODE_DEBUG=x-rtp`.
+   */
+  constructor(private readonly transport: MediaTransport, private readonly cname: string, options: { pacing?: boolean; logger?: Logger } = {}) {
+    this.#rtpLogger = options.logger;
+    this.#drops = new DropLog(layerLogger(options.logger, 'x-rtp'));
+    const estimator = new SendSideBandwidthEstimator(options.logger !== undefined ? { logger: options.logger } : {});
+    this.#transportCc = { extensionId: 0, estimator, sequence: { next: 1 }, assignedOnSend: true };
     this.pacedSender = new PacedSender(transport, this.#transportCc, () => this.#transportCcId, () => this.availableOutgoingBitrate, options.pacing ?? true);
     this.#ctx = {
       sendRtp: (p, kind, onSent) => this.pacedSender.send(p, kind, onSent),
@@ -71,6 +84,7 @@ export class MediaController {
       now: () => transport.now(),
       unixNow: () => Date.now(),
       transportCc: this.#transportCc,
+      logger: options.logger,
     };
   }
 
@@ -129,6 +143,7 @@ export class MediaController {
     if (rtcp) return this.#receiveRtcp(packet);
     if (packet.length < 12) {
       this.stats.malformed++;
+      if (this.#drops.on) this.#drops.drop('malformed RTP', () => `RTP packet of ${packet.length} bytes dropped: shorter than its header`);
       return;
     }
     const pt = packet[1]! & 0x7f;
@@ -153,12 +168,14 @@ export class MediaController {
       } catch (e) {
         if (!(e instanceof RtpError)) throw e;
         this.stats.malformed++;
+        if (this.#drops.on) this.#drops.drop('malformed RTP', () => `RTP packet of ${packet.length} bytes dropped: ${e.code}: ${e.message}`);
         return;
       }
     }
     receiver ??= this.#bySsrc.get(ssrc) ?? this.#byPt.get(pt) ?? undefined;
     if (receiver === undefined) {
       this.stats.unroutedRtp++;
+      if (this.#drops.on) this.#drops.drop('RTP for no transceiver', () => `RTP packet dropped: no transceiver for ${this.#unrouted(packet, parsed, ssrc, pt)}`);
       return;
     }
     const now = this.transport.now();
@@ -176,6 +193,24 @@ export class MediaController {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     for (const t of this.senders.keys()) t.sender.media = undefined;
+  }
+
+  /** What a packet no transceiver claimed carried (ssrc, payload type, mid and rid when present), for the log. */
+  #unrouted(packet: Uint8Array, parsed: RtpPacket | undefined, ssrc: number, pt: number): string {
+    let p = parsed;
+    try {
+      p ??= parseRtpPacket(packet);
+    } catch {
+      p = undefined;
+    }
+    const sdes = (id: number | undefined): string | undefined => {
+      const v = id === undefined || p === undefined ? undefined : getRtpExtension(p, id);
+      return v === undefined ? undefined : parseSdesIdExtension(v);
+    };
+    const mid = sdes(this.#midId);
+    const rid = sdes(this.#repairedRidId) ?? sdes(this.#ridId);
+    return `ssrc ${ssrc}, payload type ${pt}${mid === undefined ? '' : `, mid ${mid}`}${rid === undefined ? '' : `, rid ${rid}`}`
+      + ` (known mids ${[...this.#byMid.keys()].join(', ') || 'none'})`;
   }
 
   /** The simulcast layer a packet is for, by rtp-stream-id or, for RTX, repaired-rtp-stream-id. */
@@ -242,6 +277,7 @@ export class MediaController {
     this.receivers.set(t, list);
     const tccPts = transportCcPayloadTypes(answer);
     for (const r of list) {
+      r.logger = this.#rtpLogger;
       r.codecs = answer.codecs;
       r.transportCcPayloadTypes = tccPts;
     }
@@ -279,6 +315,7 @@ export class MediaController {
     } catch (e) {
       if (!(e instanceof RtpError)) throw e;
       this.stats.malformed++;
+      if (this.#drops.on) this.#drops.drop('RTCP that does not parse', () => `RTCP packet of ${packet.length} bytes dropped: ${e.code}: ${e.message}`, 'warn');
       return;
     }
     const now = this.transport.now();

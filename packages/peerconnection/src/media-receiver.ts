@@ -4,6 +4,7 @@
  * the track as depacketized frames (`onFrame`, `frames()`).
  */
 import { RtpReceiveStream, unixMsFromNtpTime, type RtcpPacket } from '@x/rtp';
+import type { Logger } from '@x/base';
 import type { Codec } from '@x/sdp';
 import type { MediaStreamTrack } from './media-stream-track.js';
 import { rtpHeaderSize } from './media-sender.js';
@@ -46,6 +47,8 @@ export class MediaReceiver {
   transportCcPayloadTypes: ReadonlySet<number> = new Set();
   /** The peer's latest SR about this stream. */
   remoteOutbound: RemoteOutboundReport | undefined;
+  /** Handed to the receive stream (`[rtp] ssrc N: …`); undefined: `NODE_DEBUG=x-rtp`. */
+  logger: Logger | undefined;
   #stream: RtpReceiveStream | undefined;
   #firstTimestamp: number | undefined;
   #lastTimestamp = 0;
@@ -145,6 +148,7 @@ export class MediaReceiver {
     this.#stream = new RtpReceiveStream({
       ssrc, payloadType: media.codec.payloadType, clockRate: media.codec.clockRate, depacketizer: media.depacketizer(),
       localSsrc: this.localSsrc, video: media.video, nack, cname: this.cname, ...(rtx !== undefined ? { rtx } : {}),
+      ...(this.logger !== undefined ? { logger: this.logger } : {}),
     });
   }
 

@@ -8,6 +8,7 @@ import {
   RtpError, RtpSendStream, type PacedPacketKind, parseRtpPacket, roundTripTimeMs, serializeAbsSendTime, serializeRtpPacket, serializeSdesIdExtension,
   serializeTransportWideSequenceNumber, type ReportBlock, type RtcpPacket, type RtpHeaderExtension, type TransportCc,
 } from '@x/rtp';
+import type { Logger } from '@x/base';
 import type { EncodedFrameInit, TrackSink } from './media-stream-track.js';
 import type { ExtensionIds, MediaCodec } from './rtp-codec.js';
 
@@ -28,6 +29,8 @@ export interface MediaSenderContext {
    * number is stamped as the packet leaves the paced sender, not here.
    */
   transportCc: TransportCc | undefined;
+  /** Handed to the stream (`[rtp] ssrc N: …`); undefined: `NODE_DEBUG=x-rtp`. */
+  logger?: Logger | undefined;
 }
 
 /**
@@ -117,6 +120,7 @@ export class MediaSender implements TrackSink {
     this.stream = new RtpSendStream({
       ssrc, payloadType: codec.codec.payloadType, clockRate: codec.codec.clockRate, packetizer: codec.packetizer(), cname,
       extensions, ...(rtx !== undefined ? { rtx } : {}), ...(tcc !== undefined ? { transportCc: tcc } : {}),
+      ...(ctx.logger !== undefined ? { logger: ctx.logger } : {}),
     });
   }
 

@@ -4,12 +4,13 @@
  * channels from the {@link DataChannelController}, transports from the {@link TransportController}.
  */
 import type { IceCandidate, SessionDescription } from '@x/sdp';
-import { layerLogger, type Logger } from '@x/base';
+import type { Logger } from '@x/base';
 import { generateRtcCertificate, type AlgorithmIdentifier, type RTCCertificate } from './certificate.js';
 import { checkConfigurationChange, copyConfiguration, resolveConfiguration, type RTCConfiguration, type ResolvedConfiguration } from './configuration.js';
 import type { RTCDataChannel, RTCDataChannelInit } from './data-channel.js';
 import { DataChannelController, validateDataChannelInit } from './data-channel-controller.js';
 import { peerConnectionState, type RTCPeerConnectionState } from './connection-state.js';
+import { ConnectionLogs, nextConnectionId } from './connection-log.js';
 import { closedError, domException } from './errors.js';
 import { RTCPeerConnectionEventHandlers } from './peer-connection-events.js';
 import { NegotiationNeededFlag } from './negotiation-needed.js';
@@ -77,6 +78,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   #sctpTransport: RTCSctpTransport | undefined;
   readonly #stats: RTCStatsCollector;
   readonly #log: Logger;
+  readonly #logs: ConnectionLogs;
   #media!: MediaController;
 
   /**
@@ -87,8 +89,10 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   constructor(configuration: RTCConfiguration | null = {}, dependencies?: Partial<PeerConnectionDependencies>) {
     super();
     this.#deps = resolveDependencies(dependencies);
-    this.#log = layerLogger(this.#deps.logger, 'x-pc');
+    this.#logs = new ConnectionLogs(nextConnectionId(), this.#deps.logger);
+    this.#log = this.#logs.pc;
     this.#config = resolveConfiguration(configuration);
+    this.#log.debug(`created: bundlePolicy ${this.#config.bundlePolicy}, ${this.#config.iceServers.length} ICE server(s), iceTransportPolicy ${this.#config.iceTransportPolicy}`);
     this.#certificate = this.#config.certificates[0] ?? this.#deps.certificateGenerator();
     this.#chain = new OperationsChain(() => this.#nn.chainEmptied(), () => closedError('operation'));
     this.#nn = new NegotiationNeededFlag({
@@ -132,7 +136,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
         sctp.on('statechange', (st) => st === 'established' && this.#sctpTransport?.setState('connected'));
         sctp.on('close', () => this.#sctpTransport?.setState('closed', !this.#closed));
       },
-    });
+    }, this.#logs);
     this.#iceTransport = new RTCIceTransport(this.#transport, () => {
       const d = this.#desc.pendingLocal ?? this.#desc.currentLocal;
       return (d === undefined ? undefined : transportSection(d.applied.model)?.section.mid) ?? '0';
@@ -148,7 +152,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     this.#media = new MediaController(
       { sendRtp: (p) => this.#transport.sendRtp(p), sendRtcp: (p) => this.#transport.sendRtcp(p), now: this.#deps.clock },
       this.#jsep.cname,
-      { pacing: this.#deps.pacing },
+      { pacing: this.#deps.pacing, logger: this.#logs.forLayer('x-rtp') },
     );
     this.#desc = new SessionDescriptions({
       closed: () => this.#closed,
@@ -179,6 +183,15 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   }
 
   // ───────────── attributes ─────────────
+
+  /**
+   * Not in the W3C API: the id this connection's log lines carry (`pc1`, `pc2`, … in the order the
+   * process made connections): `[pc2 ice] …` with a factory logger, `X-ICE 1234: [pc2] …` with
+   * `NODE_DEBUG`. The first `x-pc` line of a connection says it, with its configuration.
+   */
+  get logId(): string {
+    return this.#logs.id;
+  }
 
   /** Where the offer/answer exchange is (W3C §4.3.1). */
   get signalingState(): RTCSignalingState {

@@ -3,14 +3,15 @@
  * over DTLS when data channels are negotiated, and the first-byte demultiplexer of RFC 7983
  * (0–3 STUN, inside ICE; 20–63 DTLS; 128–191 RTP/RTCP) between ICE and the rest.
  */
-import { layerLogger, type Logger } from '@x/base';
+import { DropLog, layerLogger, type Logger } from '@x/base';
 import { DtlsEndpoint, type CertificateFingerprint, type DtlsState } from '@x/dtls';
 import { IceTransport, formatCandidate, type CandidatePair, generateIceParameters, type IceConnectionState, type IceGatheringState, type LocalCandidate } from '@x/ice';
 import { SctpTransport } from '@x/sctp';
-import { SrtpSession } from '@x/srtp';
+import { SrtpError, SrtpSession } from '@x/srtp';
 import { parseCandidate as parseSdpCandidate, writeCandidate, type Fingerprint, type IceCandidate } from '@x/sdp';
 import type { RTCCertificate } from './certificate.js';
 import type { ResolvedConfiguration } from './configuration.js';
+import type { ConnectionLogs } from './connection-log.js';
 import type { PeerConnectionDependencies } from './factory.js';
 
 /** What the controller reports to the peer connection. */
@@ -68,6 +69,12 @@ export interface DemuxStats {
 }
 
 const MAX_EARLY_DTLS = 16;
+/** What an SRTP refusal usually means, for the log. */
+const SRTP_WHY: Partial<Record<string, string>> = {
+  'auth-failed': ' (the authentication tag does not verify: altered in transit, or keyed from another DTLS session)',
+  replayed: ' (a packet index already received: a duplicate, RFC 3711 §3.3.2)',
+  'too-old': ' (behind the replay window)',
+};
 /** SCTP packets of WebRTC stacks (usrsctp's 1200; dcsctp's 1191 fits in it): BASE_PLPMTU. */
 const SCTP_BASE_MTU = 1200;
 /**
@@ -116,14 +123,19 @@ export class TransportController {
   private dtlsIn: ((d: Uint8Array) => void) | undefined;
   private closed = false;
   private readonly log: Logger;
+  /** SRTP refusals, said through the connection's RTP log (the first of each reason, then counts). */
+  private readonly srtpDrops: DropLog;
 
   constructor(
     private readonly deps: PeerConnectionDependencies,
     private readonly config: () => ResolvedConfiguration,
     private readonly certificate: RTCCertificate,
     private readonly events: TransportEvents,
+    /** The connection's loggers: each layer's lines carry the connection's id. */
+    private readonly logs: ConnectionLogs,
   ) {
-    this.log = layerLogger(deps.logger, 'x-pc');
+    this.log = logs.pc;
+    this.srtpDrops = new DropLog(layerLogger(logs.forLayer('x-rtp'), 'x-rtp'));
   }
 
   /** Current DTLS state (new before the endpoint exists). */
@@ -228,7 +240,7 @@ export class TransportController {
       iceTransportPolicy: c.iceTransportPolicy,
       clock: this.deps.clock,
       ...pick(s),
-      ...(this.deps.logger !== undefined ? { logger: this.deps.logger } : {}),
+      logger: this.logs.forLayer('x-ice', 'x-stun'),
     });
     this.log.debug(`ICE starts as ${controlling ? 'controlling' : 'controlled'}, ${c.iceServers.length} ICE server(s), policy ${c.iceTransportPolicy}`);
     this.ice = ice;
@@ -343,7 +355,7 @@ export class TransportController {
         certificate: this.certificate.dtls,
         remoteFingerprints: this.remoteFingerprints,
         now: this.deps.clock,
-        ...(this.deps.logger !== undefined ? { logger: this.deps.logger } : {}),
+        logger: this.logs.forLayer('x-dtls'),
       },
     );
     this.log.debug(`DTLS starts as ${this.dtlsRole} over ${ice.selectedPair?.toString() ?? 'ICE'}`);
@@ -429,15 +441,20 @@ export class TransportController {
   /** RTP and RTCP share the port (RFC 5761 §4): payload type 192–223 is RTCP. */
   private receiveMedia(d: Uint8Array): void {
     const srtp = this.srtp;
-    if (srtp === undefined) {
-      this.demux.srtpDropped++;
-      return;
-    }
     const pt = d[1] ?? 0;
     const rtcp = pt >= 192 && pt <= 223;
-    const plain = rtcp ? srtp.tryUnprotectRtcp(d) : srtp.tryUnprotectRtp(d);
-    if (plain === undefined) {
+    if (srtp === undefined) {
       this.demux.srtpDropped++;
+      if (this.srtpDrops.on) this.srtpDrops.drop('SRTP before keying', () => `${rtcp ? 'SRTCP' : 'SRTP'} packet dropped: SRTP is not keyed yet (DTLS ${this.dtlsState})`);
+      return;
+    }
+    let plain: Uint8Array;
+    try {
+      plain = rtcp ? srtp.unprotectRtcp(d) : srtp.unprotectRtp(d);
+    } catch (e) {
+      // The session counted it (srtp.stats.dropped by code); a log says why, once a reason.
+      this.demux.srtpDropped++;
+      if (this.srtpDrops.on) this.srtpDrop(e, d, rtcp);
       return;
     }
     try {
@@ -445,6 +462,16 @@ export class TransportController {
     } catch (e) {
       this.log.warn('media handler failed', e);
     }
+  }
+
+  private srtpDrop(e: unknown, d: Uint8Array, rtcp: boolean): void {
+    const code = e instanceof SrtpError ? e.code : 'malformed';
+    const kind = `${rtcp ? 'SRTCP' : 'SRTP'} ${code}`;
+    this.srtpDrops.drop(kind, () => {
+      const ssrc = d.length >= (rtcp ? 8 : 12) ? ((d[rtcp ? 4 : 8]! << 24) | (d[rtcp ? 5 : 9]! << 16) | (d[rtcp ? 6 : 10]! << 8) | d[rtcp ? 7 : 11]!) >>> 0 : undefined;
+      const which = rtcp ? `SRTCP packet${ssrc === undefined ? '' : ` from ssrc ${ssrc}`}` : `SRTP packet${ssrc === undefined ? '' : ` ssrc ${ssrc} seq ${(d[2]! << 8) | d[3]!}`}`;
+      return `${which} dropped: ${code}${SRTP_WHY[code] ?? ''}`;
+    }, code === 'replayed' || code === 'too-old' ? 'debug' : 'warn');
   }
 
   private setDtlsState(s: DtlsState, error?: DtlsFailure): void {
@@ -475,7 +502,7 @@ export class TransportController {
       // Packets travel inside DTLS records, which are authenticated (RFC 9653, EDMID 1); opt-in,
       // see RTCConfiguration.sctpZeroChecksum.
       zeroChecksum: this.config().sctpZeroChecksum,
-      ...(this.deps.logger !== undefined ? { logger: this.deps.logger } : {}),
+      logger: this.logs.forLayer('x-sctp'),
     });
     this.log.debug(`SCTP starts as ${this.dtlsRole}, remote port ${this.sctpWanted.remotePort}, max message ${this.sctpWanted.maxMessageSize}`);
     this.sctp = sctp;

@@ -66,10 +66,10 @@ describe('a connection that does not connect says why', () => {
     const b = peer(new PeerConnectionFactory({ ice: v6 }));
     await negotiate(a, b, true);
     // Said once the peer's end-of-candidates makes it final, as a warning.
-    const line = await log.seen(/^warn \[ice\] checking: no candidate pair/);
-    expect(line).toBe('warn [ice] checking: no candidate pair: local candidates are IPv4, remote IPv6; no pair of one family');
-    expect(log.lines).toContainEqual(expect.stringMatching(/^debug \[ice\] remote candidate host \[::1\]:\d+ added but pairs with nothing: no local IPv6 candidate$/));
-    expect(log.lines).toContain('debug [pc] setRemoteDescription(answer): signaling state stable');
+    const line = await log.seen(/^warn \[pc\d+ ice\] checking: no candidate pair/);
+    expect(line).toBe(`warn [${a.logId} ice] checking: no candidate pair: local candidates are IPv4, remote IPv6; no pair of one family`);
+    expect(log.lines).toContainEqual(expect.stringMatching(new RegExp(`^debug \\[${a.logId} ice\\] remote candidate host \\[::1\\]:\\d+ added but pairs with nothing: no local IPv6 candidate$`)));
+    expect(log.lines).toContain(`debug [${a.logId}] setRemoteDescription(answer): signaling state stable`);
   });
 
   it('no candidates exchanged at all: ICE says no remote candidate came', async () => {
@@ -77,8 +77,8 @@ describe('a connection that does not connect says why', () => {
     const a = peer(new PeerConnectionFactory({ logger: log, ice: v4 }));
     const b = peer(new PeerConnectionFactory({ ice: v4 }));
     await negotiate(a, b, false);
-    expect(await log.seen(/\[ice\] new: no remote candidates yet/)).toBe(
-      "debug [ice] new: no remote candidates yet (has the signalling delivered the peer's candidates?)",
+    expect(await log.seen(/ ice\] new: no remote candidates yet/)).toBe(
+      `debug [${a.logId} ice] new: no remote candidates yet (has the signalling delivered the peer's candidates?)`,
     );
     expect(a.iceConnectionState).toBe('new');
   });
@@ -94,10 +94,10 @@ describe('a connection that does not connect says why', () => {
     // Port 9 (discard) on loopback: nothing listens there.
     await a.addIceCandidate({ candidate: 'candidate:1 1 udp 2130706431 127.0.0.1 9 typ host', sdpMid: mid });
     await a.addIceCandidate({ candidate: '', sdpMid: mid });
-    const failed = await log.seen(/\[ice\] state checking -> failed/);
-    expect(failed).toBe('warn [ice] state checking -> failed: the pair timed out, no remote candidate answered');
-    expect(log.lines).toContainEqual(expect.stringMatching(/^debug \[ice\] pair host 127\.0\.0\.1:\d+ -> host 127\.0\.0\.1:9 failed: no answer to 2 checks in \d+\.\d s$/));
-    await log.seen(/\[pc\] connectionState \w+ -> failed/);
+    const failed = await log.seen(/ ice\] state checking -> failed/);
+    expect(failed).toBe(`warn [${a.logId} ice] state checking -> failed: the pair timed out, no remote candidate answered`);
+    expect(log.lines).toContainEqual(expect.stringMatching(new RegExp(`^debug \\[${a.logId} ice\\] pair host 127\\.0\\.0\\.1:\\d+ -> host 127\\.0\\.0\\.1:9 failed: no answer to 2 checks in \\d+\\.\\d s$`)));
+    await log.seen(/\[pc\d+\] connectionState \w+ -> failed/);
     expect(a.connectionState).toBe('failed');
   });
 
@@ -107,11 +107,33 @@ describe('a connection that does not connect says why', () => {
     const a = peer(factory);
     const b = peer(factory);
     await negotiate(a, b, true);
-    await log.seen(/^debug \[pc\] data channel "x" \(id \d+\) open$/);
-    expect(log.lines).toContain('debug [pc] ICE starts as controlling, 0 ICE server(s), policy all');
-    expect(log.lines).toContainEqual(expect.stringMatching(/^debug \[ice\] selected pair host 127\.0\.0\.1:\d+ -> host 127\.0\.0\.1:\d+/));
-    expect(log.lines).toContain('debug [dtls] client: received finished');
-    expect(log.lines).toContain('debug [sctp] association cookie-echoed -> established');
+    await log.seen(/^debug \[pc\d+\] data channel "x" \(id \d+\) open$/);
+    expect(log.lines).toContain(`debug [${a.logId}] ICE starts as controlling, 0 ICE server(s), policy all`);
+    expect(log.lines).toContainEqual(expect.stringMatching(/^debug \[pc\d+ ice\] selected pair host 127\.0\.0\.1:\d+ -> host 127\.0\.0\.1:\d+/));
+    expect(log.lines).toContainEqual(expect.stringMatching(/^debug \[pc\d+ dtls\] client: received finished$/));
+    expect(log.lines).toContainEqual(expect.stringMatching(/^debug \[pc\d+ sctp\] association cookie-echoed -> established$/));
+  });
+
+  it('two connections in one process: every line carries the id of the connection it is from', async () => {
+    const log = recorder();
+    const factory = new PeerConnectionFactory({ logger: log, ice: v4 });
+    const a = peer(factory);
+    const b = peer(factory);
+    expect(a.logId).toMatch(/^pc\d+$/);
+    expect(b.logId).toBe(`pc${Number(a.logId.slice(2)) + 1}`);
+    await negotiate(a, b, true);
+    await log.seen(new RegExp(`^debug \\[${b.logId}\\] data channel "x" \\(id \\d+\\) open$`));
+    await log.seen(new RegExp(`^debug \\[${a.logId}\\] data channel "x" \\(id \\d+\\) open$`));
+    // Each connection's first line says it was made.
+    for (const pc of [a, b]) expect(log.lines.find((l) => l.includes(`[${pc.logId}`))).toBe(`debug [${pc.logId}] created: bundlePolicy balanced, 0 ICE server(s), iceTransportPolicy all`);
+    const scopes = new Set(log.lines.map((l) => /^(?:debug|warn) \[([^\]]+)\] /.exec(l)?.[1]));
+    for (const pc of [a, b]) for (const layer of ['', ' ice', ' dtls', ' sctp']) expect(scopes).toContain(`${pc.logId}${layer}`);
+    expect([...scopes].filter((s) => s === undefined || !/^pc\d+( ice| dtls| sctp| stun| rtp)?$/.test(s))).toEqual([]);
+    // The offerer's ICE is controlling, the answerer's controlled: told apart by id.
+    expect(log.lines).toContain(`debug [${a.logId}] ICE starts as controlling, 0 ICE server(s), policy all`);
+    expect(log.lines).toContain(`debug [${b.logId}] ICE starts as controlled, 0 ICE server(s), policy all`);
+    expect(log.lines).toContain(`debug [${a.logId} dtls] server: received finished`);
+    expect(log.lines).toContain(`debug [${b.logId} dtls] client: received finished`);
   });
 
   it('a forged fingerprint: DTLS logs the alert by name, and the RTCError carries it', async () => {
@@ -131,12 +153,13 @@ describe('a connection that does not connect says why', () => {
     const errors = { a: [] as RTCError[], b: [] as RTCError[] };
     a.sctp!.transport.addEventListener('error', (e) => errors.a.push((e as unknown as { error: RTCError }).error));
     b.sctp!.transport.addEventListener('error', (e) => errors.b.push((e as unknown as { error: RTCError }).error));
-    expect(await log.seen(/\[dtls\] client: failed/)).toBe(
-      'warn [dtls] client: failed: fingerprint-mismatch: server certificate does not match the remote fingerprint; sent fatal alert bad_certificate (42)',
+    // b answers, so b is the DTLS client.
+    expect(await log.seen(/ dtls\] client: failed/)).toBe(
+      `warn [${b.logId} dtls] client: failed: fingerprint-mismatch: server certificate does not match the remote fingerprint; sent fatal alert bad_certificate (42)`,
     );
-    await log.seen(/\[dtls\] server: received fatal alert/);
-    expect(log.lines).toContain('warn [dtls] server: received fatal alert bad_certificate (42)');
-    await log.seen(/\[pc\] DTLS failed: alert-received/);
+    await log.seen(/ dtls\] server: received fatal alert/);
+    expect(log.lines).toContain(`warn [${a.logId} dtls] server: received fatal alert bad_certificate (42)`);
+    await log.seen(new RegExp(`\\[${a.logId}\\] DTLS failed: alert-received`));
     await tasks(5);
     expect(errors.b.map((e) => [e.errorDetail, e.sentAlert, e.receivedAlert])).toEqual([['fingerprint-failure', 42, null]]);
     expect(errors.a.map((e) => [e.errorDetail, e.sentAlert, e.receivedAlert])).toEqual([['dtls-failure', null, 42]]);

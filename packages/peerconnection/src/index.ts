@@ -15,6 +15,10 @@ export {
 export type { EventHandler } from './event-target.js';
 export type { RTCSignalingState } from './signaling-state.js';
 export { RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver, type RTCRtpTransceiverDirection } from './transceiver.js';
+export {
+  RTCDTMFSender, RTCDTMFToneChangeEvent, RTCTelephoneEventEvent, type RTCDTMFToneChangeEventInit, type RTCTelephoneEventEventInit,
+} from './dtmf-sender.js';
+export type { RTCRtpContributingSource, RTCRtpSynchronizationSource } from './rtp-sources.js';
 export { MediaStream, MediaStreamTrack, type MediaStreamTrackState, type EncodedFrame, type EncodedFrameInit, type RtpWriteOptions } from './media-stream-track.js';
 export type {
   RTCRtpEncodingParameters, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters, RTCRtcpParameters, RTCRtpParameters,

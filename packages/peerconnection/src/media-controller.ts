@@ -17,6 +17,8 @@ import { PacedSender } from './paced-sender.js';
 import type { TrackSink } from './media-stream-track.js';
 import { extensionIds, sendCodec, rtxPayloadType, transportCcPayloadTypes, type ExtensionIds } from './rtp-codec.js';
 import { TransportFeedbackSender } from './transport-feedback-sender.js';
+import { TelephoneEventPlayout, telephoneEventCodec } from './dtmf-playout.js';
+import { audioLevelExtensionIds } from './rtp-sources.js';
 import type { RTCRtpSender, RTCRtpTransceiver } from './transceiver.js';
 
 /** What the controller sends through and reads. */
@@ -260,6 +262,17 @@ export class MediaController {
     for (const s of existing) if (!layers.includes(s)) s.active = false;
     this.senders.set(t, layers);
     t.sender.media = encodingsSink(t.sender, layers);
+    t.sender.dtmfPlayout = t.kind === 'audio' ? this.#telephoneEvents(layers[0]!, answer) : undefined;
+  }
+
+  /** DTMF for an audio sender when the answer has telephone-event (kept while the format stays). */
+  #telephoneEvents(s: MediaSender, answer: MediaSection): TelephoneEventPlayout | undefined {
+    const te = telephoneEventCodec(answer, s.audioClockRate);
+    if (te === undefined) return (s.telephoneEvents = undefined);
+    if (s.telephoneEvents?.payloadType !== te.payloadType || s.telephoneEvents.clockRate !== te.clockRate) {
+      s.telephoneEvents = new TelephoneEventPlayout(te.payloadType, te.clockRate, s);
+    }
+    return s.telephoneEvents;
   }
 
   /** One receive stream, or with remote simulcast (a=simulcast:send in its section) one per rid. */
@@ -276,10 +289,12 @@ export class MediaController {
     for (const r of existing) if (!list.includes(r)) this.#unroute(r);
     this.receivers.set(t, list);
     const tccPts = transportCcPayloadTypes(answer);
+    t.receiver.rtpSources.ids = audioLevelExtensionIds(answer);
     for (const r of list) {
       r.logger = this.#rtpLogger;
       r.codecs = answer.codecs;
       r.transportCcPayloadTypes = tccPts;
+      r.sources = t.receiver.rtpSources;
     }
     this.#byMid.set(mid, list);
     if (list.length > 1) return; // layers are learned from mid + rid (RFC 8852 §4)
@@ -341,6 +356,7 @@ export class MediaController {
    * feedback every 100 ms while packets arrive, SR once a second, and whatever the pacer lets go.
    */
   tick(): void {
+    for (const layers of this.senders.values()) layers[0]?.telephoneEvents?.poll();
     this.pacedSender.poll();
     const now = this.transport.now();
     const rtt = this.#rtt();

@@ -3,12 +3,14 @@
  * is (`onRtp`), and through `@x/rtp`'s {@link RtpReceiveStream} (jitter buffer, NACK, PLI, RR) to
  * the track as depacketized frames (`onFrame`, `frames()`).
  */
-import { RtpReceiveStream, unixMsFromNtpTime, type RtcpPacket } from '@x/rtp';
+import { RtpError, RtpReceiveStream, TelephoneEventReceiver, dtmfTone, parseRtpPacket, unixMsFromNtpTime, type RtcpPacket } from '@x/rtp';
 import type { Logger } from '@x/base';
 import type { Codec } from '@x/sdp';
 import type { MediaStreamTrack } from './media-stream-track.js';
 import { rtpHeaderSize } from './media-sender.js';
 import { mediaCodec, rtxPayloadType, type MediaCodec } from './rtp-codec.js';
+import { RTCTelephoneEventEvent } from './dtmf-sender.js';
+import { highResNow, type RtpSources } from './rtp-sources.js';
 
 /** inbound-rtp counters (W3C webrtc-stats: bytes are payload bytes). */
 export interface InboundCounters {
@@ -49,6 +51,9 @@ export class MediaReceiver {
   remoteOutbound: RemoteOutboundReport | undefined;
   /** Handed to the receive stream (`[rtp] ssrc N: …`); undefined: `NODE_DEBUG=x-rtp`. */
   logger: Logger | undefined;
+  /** The receiver's synchronization and contributing sources (getSynchronizationSources), fed per packet. */
+  sources: RtpSources | undefined;
+  #telephoneEvents: TelephoneEventReceiver | undefined;
   #stream: RtpReceiveStream | undefined;
   #firstTimestamp: number | undefined;
   #lastTimestamp = 0;
@@ -85,6 +90,7 @@ export class MediaReceiver {
   receive(packet: Uint8Array, ssrc: number, pt: number, nowMs: number): void {
     const isRtx = this.rtxSsrc !== undefined && ssrc === this.rtxSsrc;
     if (!isRtx) {
+      if (this.#telephoneEvent(packet, pt)) return;
       const codec = this.codecs.find((c) => c.payloadType === pt);
       const media = codec === undefined ? undefined : mediaCodec(this.kind, codec);
       if (media === undefined) {
@@ -98,6 +104,7 @@ export class MediaReceiver {
       this.counters.bytesReceived += packet.length - header - ((packet[0]! & 0x20) !== 0 ? packet[packet.length - 1]! : 0);
       this.track.setMuted(false);
       this.track.deliverRtp(packet);
+      this.sources?.onPacket(packet, highResNow());
     } else if (this.#stream === undefined) {
       return;
     }
@@ -137,6 +144,33 @@ export class MediaReceiver {
     this.counters.pliCount += s.stats.plisSent - before.p;
     this.#drain();
     return out;
+  }
+
+  /**
+   * An RFC 4733 telephone-event packet (a negotiated telephone-event payload type): counted in
+   * inbound-rtp, and each new event fires `telephoneevent` on the track. True when it was one.
+   */
+  #telephoneEvent(packet: Uint8Array, pt: number): boolean {
+    if (this.codecs.find((c) => c.payloadType === pt)?.name.toLowerCase() !== 'telephone-event') return false;
+    const header = rtpHeaderSize(packet);
+    this.counters.packetsReceived++;
+    this.counters.headerBytesReceived += header;
+    this.counters.bytesReceived += packet.length - header - ((packet[0]! & 0x20) !== 0 ? packet[packet.length - 1]! : 0);
+    this.sources?.onPacket(packet, highResNow());
+    let notice;
+    try {
+      const p = parseRtpPacket(packet);
+      notice = (this.#telephoneEvents ??= new TelephoneEventReceiver()).receive(p.timestamp, p.marker, p.payload);
+    } catch (e) {
+      if (!(e instanceof RtpError)) throw e;
+      this.counters.packetsDiscarded++;
+      return true;
+    }
+    if (notice?.began === true) {
+      const { event, volume } = notice.value;
+      this.track.dispatchEvent(new RTCTelephoneEventEvent('telephoneevent', { tone: dtmfTone(event) ?? '', event, volume, rtpTimestamp: notice.timestamp }));
+    }
+    return true;
   }
 
   #start(ssrc: number, media: MediaCodec): void {

@@ -10,6 +10,8 @@ import {
 } from '@x/rtp';
 import type { Logger } from '@x/base';
 import type { EncodedFrameInit, TrackSink } from './media-stream-track.js';
+import type { TelephoneEventMedia, TelephoneEventPlayout } from './dtmf-playout.js';
+import { audioLevelExtension } from './rtp-sources.js';
 import type { ExtensionIds, MediaCodec } from './rtp-codec.js';
 
 /** Where a sender's packets go and the clocks it reads. */
@@ -78,7 +80,7 @@ function paddingSize(p: Uint8Array): number {
 }
 
 /** One sending RTP stream of a transceiver. */
-export class MediaSender implements TrackSink {
+export class MediaSender implements TrackSink, TelephoneEventMedia {
   readonly stream: RtpSendStream;
   readonly counters: OutboundCounters = {
     packetsSent: 0, bytesSent: 0, headerBytesSent: 0, framesSent: 0, nackCount: 0, pliCount: 0, firCount: 0,
@@ -90,6 +92,8 @@ export class MediaSender implements TrackSink {
   onKeyframeRequest: (() => void) | undefined;
   /** The peer's latest report about this stream. */
   remoteInbound: RemoteInboundReport | undefined;
+  /** DTMF on this (audio) stream, when telephone-event was negotiated. */
+  telephoneEvents: TelephoneEventPlayout | undefined;
   readonly #abs: RtpHeaderExtension | undefined;
   readonly #extensions: RtpHeaderExtension[];
   readonly #timestampOffset = Math.floor(Math.random() * 0x100000000);
@@ -129,12 +133,14 @@ export class MediaSender implements TrackSink {
     if (!this.active) return;
     const clock = this.codec.codec.clockRate;
     const rtpTimestamp = (this.#timestampOffset + Math.round((init.timestamp * clock) / 1e6)) >>> 0;
+    // While a DTMF tone plays its telephone-events stand in for the audio (as libwebrtc does).
+    if (this.telephoneEvents?.audioFrame(rtpTimestamp, this.ctx.now()) === false) return;
     const unix = this.ctx.unixNow();
     // The extensions array is the stream's: abs-send-time is refreshed in place for this frame.
     if (this.#abs !== undefined) this.#abs.value = serializeAbsSendTime(unix);
     let packets: Uint8Array[];
     try {
-      packets = this.stream.sendFrame(data, rtpTimestamp, this.ctx.now(), unix);
+      packets = this.#withAudioLevel(init, () => this.stream.sendFrame(data, rtpTimestamp, this.ctx.now(), unix));
     } catch (e) {
       if (!(e instanceof RtpError)) throw e;
       this.counters.framesDropped++;
@@ -177,6 +183,49 @@ export class MediaSender implements TrackSink {
     // The stream keeps it for NACK and its next frame continues after it.
     this.stream.sentAround(out, unix);
     this.#send(out);
+  }
+
+  /** Monotonic ms (for the DTMF playout). */
+  now(): number {
+    return this.ctx.now();
+  }
+
+  /** The codec's RTP clock rate. */
+  get audioClockRate(): number {
+    return this.codec.codec.clockRate;
+  }
+
+  /**
+   * A packet of another payload type of this stream (RFC 4733 telephone-events): the stream's
+   * SSRC, next sequence number and extensions, kept for NACK, counted in the SR and outbound-rtp.
+   */
+  sendPayload(payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): void {
+    if (!this.active) return;
+    const unix = this.ctx.unixNow();
+    if (this.#abs !== undefined) this.#abs.value = serializeAbsSendTime(unix);
+    const extensions = [...this.#extensions];
+    if (this.ctx.transportCc !== undefined && this.ids.transportCc !== undefined) {
+      extensions.push({ id: this.ids.transportCc, value: serializeTransportWideSequenceNumber(0) });
+    }
+    const out = serializeRtpPacket({
+      marker, payloadType, sequenceNumber: this.stream.nextSequenceNumber, timestamp, ssrc: this.ssrc, csrcs: [], extensions, payload, paddingSize: 0,
+    });
+    this.stream.sentAround(out, unix);
+    // Raw RTP written after this continues from here.
+    this.#rawSeqOffset = undefined;
+    this.#send(out);
+  }
+
+  /** Runs `send` with the RFC 6464 audio level of the frame in the stream's extensions, when negotiated and given. */
+  #withAudioLevel<T>(init: EncodedFrameInit, send: () => T): T {
+    const level = audioLevelExtension(this.ids.audioLevel, init.audioLevel, init.voiceActivity);
+    if (level === undefined) return send();
+    this.#extensions.push(level);
+    try {
+      return send();
+    } finally {
+      this.#extensions.pop();
+    }
   }
 
   /** RTCP about this stream: NACK answered from the history (over RTX if negotiated), PLI/FIR to the track. */

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RTCEventTarget, reportListenerError, type EventHandler } from './event-target.js';
+import type { RTCTelephoneEventEvent } from './dtmf-sender.js';
 import { MediaSourceCounters } from './media-source-stats.js';
 
 /** A track's lifecycle. */
@@ -23,6 +24,13 @@ export interface EncodedFrameInit {
   width?: number;
   /** Video: the frame's height in pixels, when known (media-source stats `height`). */
   height?: number;
+  /**
+   * Audio: the frame's level, linear 0..1 as webrtc-pc's `audioLevel` (1 is 0 dBov, 0 silence),
+   * sent in the RFC 6464 ssrc-audio-level header extension when negotiated; left out otherwise.
+   */
+  audioLevel?: number;
+  /** Audio: the RFC 6464 voice activity flag sent with {@link audioLevel} (default false). */
+  voiceActivity?: boolean;
 }
 
 /** What {@link MediaStreamTrack.writeRtp} takes besides the packet. */
@@ -132,6 +140,17 @@ export class MediaStreamTrack extends RTCEventTarget {
   }
   set onkeyframerequest(h: EventHandler) {
     this.setHandler('keyframerequest', h);
+  }
+
+  /**
+   * **Extension** (no W3C API receives DTMF): on a remote audio track, an RFC 4733 event the peer
+   * sent began ({@link RTCTelephoneEventEvent}: `tone`, `event`, `volume`, `rtpTimestamp`).
+   */
+  get ontelephoneevent(): EventHandler<RTCTelephoneEventEvent> {
+    return this.getHandler('telephoneevent');
+  }
+  set ontelephoneevent(h: EventHandler<RTCTelephoneEventEvent>) {
+    this.setHandler('telephoneevent', h);
   }
 
   /**

@@ -63,6 +63,8 @@ export interface ExtensionIds {
   repairedRid?: number;
   absSendTime?: number;
   transportCc?: number;
+  /** ssrc-audio-level (RFC 6464), written when the application gives a frame's level. */
+  audioLevel?: number;
 }
 
 /** Extension ids of a section (the answer's: only what both sides support). */
@@ -79,6 +81,8 @@ export function extensionIds(section: MediaSection): ExtensionIds {
   if (repairedRid !== undefined) out.repairedRid = repairedRid;
   if (abs !== undefined) out.absSendTime = abs;
   if (tcc !== undefined) out.transportCc = tcc;
+  const audioLevel = section.extmaps.find((e) => e.uri === RtpExtensionUri.audioLevel && e.direction !== 'inactive' && e.direction !== 'recvonly')?.id;
+  if (audioLevel !== undefined) out.audioLevel = audioLevel;
   return out;
 }
 

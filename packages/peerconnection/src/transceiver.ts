@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { defaultAudioCapabilities, defaultVideoCapabilities, type CodecCapability, type Direction, type MediaCapabilities, type MediaSection } from '@x/sdp';
+import { RTCDTMFSender, type DtmfPlayout } from './dtmf-sender.js';
 import { domException } from './errors.js';
 import { MediaStreamTrack, type MediaStream, type TrackSink } from './media-stream-track.js';
 import {
@@ -12,6 +13,7 @@ import {
   type RTCRtpCapabilities, type RTCRtpCodec, type RTCRtpEncodingParameters, type RTCRtpReceiveParameters, type RTCRtpSendParameters,
 } from './rtp-parameters.js';
 import { RTCStatsReport } from './stats-report.js';
+import { RtpSources, highResNow, type RTCRtpContributingSource, type RTCRtpSynchronizationSource } from './rtp-sources.js';
 import type { RTCDtlsTransport } from './transports.js';
 
 /** What a transceiver takes from its connection. */
@@ -68,6 +70,10 @@ export class RTCRtpSender {
   };
   /** The DTLS transport media goes over, once negotiated. */
   transport: RTCDtlsTransport | null = null;
+  /** DTMF (webrtc-pc §7) for an audio sender; null for video. */
+  dtmf: RTCDTMFSender | null = null;
+  /** @internal Where DTMF tones are played: set by the media controller when telephone-event is negotiated and the stream sends. */
+  dtmfPlayout: DtmfPlayout | undefined;
   /** @internal Stream ids for a=msid. */
   streamIds: string[];
   /** @internal SSRC for a=ssrc. */
@@ -226,6 +232,8 @@ export class RTCRtpReceiver {
   transport: RTCDtlsTransport | null = null;
   /** @internal The answer's section, once negotiated. */
   negotiated: NegotiatedSection | undefined;
+  /** @internal The sources of the RTP received (fed by the media receiver). */
+  readonly rtpSources = new RtpSources();
   readonly #cname: string;
   readonly #stats: TransceiverContext['stats'];
   /** @internal */
@@ -253,6 +261,20 @@ export class RTCRtpReceiver {
   /** The negotiated codecs, header extensions and RTCP settings (W3C §5.3 getParameters); empty before negotiation. */
   getParameters(): RTCRtpReceiveParameters {
     return rtpParameters(this.track.kind, this.#cname, this.negotiated);
+  }
+
+  /**
+   * The SSRCs of the RTP received in the last 10 s (webrtc-pc §5.3), the most recent first: when
+   * the latest packet of each arrived, its RTP timestamp and, when the ssrc-audio-level extension
+   * (RFC 6464) was negotiated and present, its level as linear 0..1.
+   */
+  getSynchronizationSources(): RTCRtpSynchronizationSource[] {
+    return this.rtpSources.synchronizationSources(highResNow());
+  }
+
+  /** The CSRCs of the RTP received in the last 10 s (webrtc-pc §5.3), with RFC 6465 levels when negotiated. */
+  getContributingSources(): RTCRtpContributingSource[] {
+    return this.rtpSources.contributingSources(highResNow());
   }
 }
 
@@ -298,6 +320,13 @@ export class RTCRtpTransceiver {
     this.#capabilities = context?.capabilities;
     this.sender.onTrackChange = () => this.onNegotiationNeeded?.();
     this.sender.isStopping = () => this.#stopping;
+    if (kind === 'audio') {
+      this.sender.dtmf = new RTCDTMFSender({
+        stopping: () => this.#stopping,
+        sending: () => this.#currentDirection === 'sendrecv' || this.#currentDirection === 'sendonly',
+        playout: () => this.sender.dtmfPlayout,
+      });
+    }
   }
 
   /**
@@ -351,6 +380,7 @@ export class RTCRtpTransceiver {
     if (this.#stopping) return;
     this.#stopping = true;
     this.sender.track = null;
+    this.sender.dtmf?.stop();
     this.receiver.track.end();
     this.#direction = 'stopped';
     this.onNegotiationNeeded?.();
@@ -370,6 +400,7 @@ export class RTCRtpTransceiver {
     this.#stopped = true;
     this.#direction = 'stopped';
     this.#currentDirection = 'stopped';
+    this.sender.dtmf?.stop();
     this.receiver.track.end();
   }
   /** @internal Direction written in an SDP section. */

@@ -5,7 +5,7 @@
  */
 import { effectiveTransport, parseCandidate, write, writeCandidate, type IceCandidate, type SessionDescription } from '@x/sdp';
 import { domException } from './errors.js';
-import { RTCIceCandidate, type RTCIceCandidateInit } from './ice-candidate.js';
+import { localIceCandidate, type LocalCandidateOrigin, type RTCIceCandidate, type RTCIceCandidateInit } from './ice-candidate.js';
 import { transportSection, type AppliedDescription } from './negotiation.js';
 import { RTCSessionDescription } from './session-description.js';
 
@@ -33,7 +33,7 @@ export interface LocalDescriptionRecord {
  * A gathered candidate (or null at the end) goes into the pending and current local descriptions;
  * returns what the `icecandidate` event carries: the candidate with the bundle's mid and index.
  */
-export function addLocalCandidate(descriptions: Array<LocalDescriptionRecord | undefined>, c: IceCandidate | null, ufrag: string): RTCIceCandidate | null {
+export function addLocalCandidate(descriptions: Array<LocalDescriptionRecord | undefined>, c: IceCandidate | null, ufrag: string, origin?: LocalCandidateOrigin): RTCIceCandidate | null {
   const local = descriptions.find((d) => d !== undefined);
   const tag = local === undefined ? undefined : transportSection(local.applied.model);
   for (const d of descriptions) {
@@ -42,7 +42,7 @@ export function addLocalCandidate(descriptions: Array<LocalDescriptionRecord | u
     d.desc = new RTCSessionDescription({ type: d.desc.type, sdp: write(d.applied.model) });
   }
   if (c === null) return null;
-  return new RTCIceCandidate({ candidate: writeCandidate(c), sdpMid: tag?.section.mid ?? '0', sdpMLineIndex: tag?.index ?? 0, usernameFragment: ufrag });
+  return localIceCandidate({ candidate: writeCandidate(c), sdpMid: tag?.section.mid ?? '0', sdpMLineIndex: tag?.index ?? 0, usernameFragment: ufrag }, origin);
 }
 
 /** What addIceCandidate found in a candidate. */

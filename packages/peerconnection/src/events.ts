@@ -45,6 +45,7 @@ export class RTCPeerConnectionIceEvent extends Event {
   /** The STUN/TURN URL that produced the candidate (null for host candidates). */
   readonly url: string | null;
   constructor(type: string, init: RTCPeerConnectionIceEventInit = {}) {
+    if (arguments.length === 0) throw new TypeError('RTCPeerConnectionIceEvent: the event type is required');
     const d = dictionary(init, 'RTCPeerConnectionIceEvent');
     super(type, d);
     const candidate = d.candidate ?? null;
@@ -79,6 +80,7 @@ export class RTCPeerConnectionIceErrorEvent extends Event {
   /** The server's reason phrase, or what went wrong. */
   readonly errorText: string;
   constructor(type: string, init: RTCPeerConnectionIceErrorEventInit) {
+    if (arguments.length === 0) throw new TypeError('RTCPeerConnectionIceErrorEvent: the event type is required');
     const d = dictionary(init, 'RTCPeerConnectionIceErrorEvent');
     if (d.errorCode === undefined) throw new TypeError("RTCPeerConnectionIceErrorEvent: required member 'errorCode' is missing");
     super(type, d);
@@ -101,6 +103,7 @@ export class RTCDataChannelEvent<C = unknown> extends Event {
   /** The new channel. */
   readonly channel: C;
   constructor(type: string, init: RTCDataChannelEventInit<C>) {
+    if (arguments.length === 0) throw new TypeError('RTCDataChannelEvent: the event type is required');
     const d = dictionary(init, 'RTCDataChannelEvent');
     const channel = required<C>(d.channel, RTCDataChannel, 'RTCDataChannelEvent', 'channel');
     super(type, d);
@@ -119,6 +122,7 @@ export class RTCErrorEvent extends Event {
   /** What went wrong. */
   readonly error: RTCError;
   constructor(type: string, init: RTCErrorEventInit) {
+    if (arguments.length === 0) throw new TypeError('RTCErrorEvent: the event type is required');
     const d = dictionary(init, 'RTCErrorEvent');
     const error = required<RTCError>(d.error, RTCError, 'RTCErrorEvent', 'error');
     super(type, d);
@@ -145,6 +149,7 @@ export class RTCTrackEvent<R = unknown, T = unknown, K = unknown, S = unknown> e
   /** The transceiver of the receiver. */
   readonly transceiver: T;
   constructor(type: string, init: RTCTrackEventInit<R, T, K, S>) {
+    if (arguments.length === 0) throw new TypeError('RTCTrackEvent: the event type is required');
     const d = dictionary(init, 'RTCTrackEvent');
     const receiver = required<R>(d.receiver, RTCRtpReceiver, 'RTCTrackEvent', 'receiver');
     const track = required<K>(d.track, MediaStreamTrack, 'RTCTrackEvent', 'track');

@@ -21,6 +21,18 @@ export type RTCIceProtocol = 'udp' | 'tcp';
 export type RTCIceCandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 /** RFC 6544 TCP type. */
 export type RTCIceTcpCandidateType = 'active' | 'passive' | 'so';
+/** How a relay candidate's TURN server is reached. */
+export type RTCIceServerTransportProtocol = 'udp' | 'tcp' | 'tls';
+
+/** Where a local candidate came from, as the ICE agent knows it. */
+export interface LocalCandidateOrigin {
+  /** srflx and relay: the STUN or TURN server's URL. */
+  url?: string;
+  /** relay: the protocol to the TURN server. */
+  relayProtocol?: RTCIceServerTransportProtocol;
+}
+
+let setOrigin: (c: RTCIceCandidate, origin: LocalCandidateOrigin) => void;
 
 /** One ICE candidate as the application sees it. */
 export class RTCIceCandidate {
@@ -43,6 +55,27 @@ export class RTCIceCandidate {
   readonly tcpType: RTCIceTcpCandidateType | null;
   readonly relatedAddress: string | null;
   readonly relatedPort: number | null;
+  #relayProtocol: RTCIceServerTransportProtocol | null = null;
+  #url: string | null = null;
+
+  static {
+    setOrigin = (c, origin) => {
+      c.#url = origin.url ?? null;
+      c.#relayProtocol = c.type === 'relay' ? (origin.relayProtocol ?? null) : null;
+    };
+  }
+
+  /**
+   * For a local relay candidate, how it reaches its TURN server (udp, tcp or tls); null for other
+   * candidates and for remote ones (W3C §4.8.2).
+   */
+  get relayProtocol(): RTCIceServerTransportProtocol | null {
+    return this.#relayProtocol;
+  }
+  /** For a local srflx or relay candidate, the URL of the STUN or TURN server it came from; else null. */
+  get url(): string | null {
+    return this.#url;
+  }
 
   /** Throws TypeError when both sdpMid and sdpMLineIndex are null (W3C §4.8.2.1). */
   constructor(init: RTCIceCandidateInit = {}) {
@@ -73,6 +106,13 @@ export class RTCIceCandidate {
   toJSON(): RTCIceCandidateInit {
     return { candidate: this.candidate, sdpMid: this.sdpMid, sdpMLineIndex: this.sdpMLineIndex, usernameFragment: this.usernameFragment };
   }
+}
+
+/** A local candidate with what the ICE agent knows of its server (the constructor's init cannot carry it). */
+export function localIceCandidate(init: RTCIceCandidateInit, origin: LocalCandidateOrigin | undefined): RTCIceCandidate {
+  const c = new RTCIceCandidate(init);
+  if (origin !== undefined) setOrigin(c, origin);
+  return c;
 }
 
 /** The parsed line, or undefined for '' and for lines that do not parse (the browser keeps those as null fields). */

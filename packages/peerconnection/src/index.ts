@@ -2,7 +2,7 @@ export { RTCPeerConnection, type RTCIceGatheringState, type RTCIceConnectionStat
 export type { RTCPeerConnectionState } from './connection-state.js';
 export { PeerConnectionFactory, defaultFactory, type PeerConnectionDependencies, type IceSettings, type Logger } from './factory.js';
 export { RTCSessionDescription, type RTCSdpType, type RTCSessionDescriptionInit, type RTCLocalSessionDescriptionInit } from './session-description.js';
-export { RTCIceCandidate, type RTCIceCandidateInit, type RTCIceComponent, type RTCIceProtocol, type RTCIceCandidateType, type RTCIceTcpCandidateType } from './ice-candidate.js';
+export { RTCIceCandidate, type RTCIceCandidateInit, type RTCIceComponent, type RTCIceProtocol, type RTCIceCandidateType, type RTCIceTcpCandidateType, type RTCIceServerTransportProtocol } from './ice-candidate.js';
 export { RTCDataChannel, type RTCDataChannelInit, type RTCDataChannelState, type RTCPriorityType, type BinaryType } from './data-channel.js';
 export { RTCCertificate, type RTCDtlsFingerprint, type AlgorithmIdentifier } from './certificate.js';
 export type { RTCConfiguration, RTCIceServer, RTCIceTransportPolicy, RTCBundlePolicy, RTCRtcpMuxPolicy } from './configuration.js';

@@ -17,7 +17,7 @@ import { NegotiationNeededFlag } from './negotiation-needed.js';
 import { TransceiverSet } from './transceiver-set.js';
 import { RTCDataChannelEvent, RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
 import { resolveDependencies, type PeerConnectionDependencies } from './factory.js';
-import { RTCIceCandidate, type RTCIceCandidateInit } from './ice-candidate.js';
+import { RTCIceCandidate, type LocalCandidateOrigin, type RTCIceCandidateInit } from './ice-candidate.js';
 import { MediaStream, MediaStreamTrack } from './media-stream-track.js';
 import { bundleTransport, dataSection, transportSection } from './negotiation.js';
 import { OfferAnswer } from './offer-answer.js';
@@ -107,7 +107,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     }));
     this.#channels = new DataChannelController((ch) => this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: ch })), this.#log);
     this.#transport = new TransportController(this.#deps, () => this.#config, this.#certificate, {
-      candidate: (c, ufrag) => this.#onLocalCandidate(c, ufrag),
+      candidate: (c, ufrag, origin) => this.#onLocalCandidate(c, ufrag, origin),
       // Queued with the candidates, so every candidate event comes before `complete`.
       gatheringState: (s) => queueTask(() => {
         if (this.#closed) return;
@@ -564,11 +564,12 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     this.#nn.update();
   }
 
-  #onLocalCandidate(c: IceCandidate | null, ufrag: string): void {
+  #onLocalCandidate(c: IceCandidate | null, ufrag: string, origin?: LocalCandidateOrigin): void {
     queueTask(() => {
       if (this.#closed) return;
-      const candidate = this.#desc.localCandidate(c, ufrag);
-      this.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate }));
+      const candidate = this.#desc.localCandidate(c, ufrag, origin);
+      // The event's url (deprecated in favour of the candidate's) is the candidate's server too.
+      this.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate, url: candidate?.url ?? null }));
     });
   }
 

@@ -9,7 +9,7 @@ import type { RTCBundlePolicy } from './configuration.js';
 import type { DataChannelController } from './data-channel-controller.js';
 import { addLocalCandidate, applyRemoteCandidate } from './description-candidates.js';
 import { closedError, domException } from './errors.js';
-import type { RTCIceCandidateInit } from './ice-candidate.js';
+import type { LocalCandidateOrigin, RTCIceCandidateInit } from './ice-candidate.js';
 import type { MediaStream } from './media-stream-track.js';
 import type { MediaController } from './media-controller.js';
 import type { NegotiationNeededFlag } from './negotiation-needed.js';
@@ -99,8 +99,8 @@ export class SessionDescriptions {
   }
 
   /** A local candidate was gathered: written into the local descriptions; gives the event's candidate. */
-  localCandidate(c: IceCandidate | null, ufrag: string): ReturnType<typeof addLocalCandidate> {
-    return addLocalCandidate([this.#pendingLocal, this.#currentLocal], c, ufrag);
+  localCandidate(c: IceCandidate | null, ufrag: string, origin?: LocalCandidateOrigin): ReturnType<typeof addLocalCandidate> {
+    return addLocalCandidate([this.#pendingLocal, this.#currentLocal], c, ufrag, origin);
   }
 
   /**

@@ -17,7 +17,7 @@ import type { PeerConnectionDependencies } from './factory.js';
 /** What the controller reports to the peer connection. */
 export interface TransportEvents {
   /** A local candidate (as an SDP candidate), or null when gathering is complete. */
-  candidate(c: IceCandidate | null, ufrag: string): void;
+  candidate(c: IceCandidate | null, ufrag: string, origin?: { url?: string; relayProtocol?: 'udp' | 'tcp' | 'tls' }): void;
   gatheringState(s: IceGatheringState): void;
   iceState(s: IceConnectionState): void;
   dtlsState(s: DtlsState, error?: DtlsFailure): void;
@@ -273,7 +273,7 @@ export class TransportController {
       return;
     }
     this.localCandidates.push(c);
-    this.events.candidate(c, this.localIce.usernameFragment);
+    this.events.candidate(c, this.localIce.usernameFragment, { ...(lc.url !== undefined ? { url: lc.url } : {}), ...(lc.relayProtocol !== undefined ? { relayProtocol: lc.relayProtocol } : {}) });
   }
 
   /** Hands remote parameters and candidates to ICE once they belong to the generation ICE is in. */

@@ -122,7 +122,8 @@ export function buildOffer(input: OfferInput): OfferResult {
   const media = plan.map((p) => {
     if (p.owner === undefined) {
       // Only leftovers of the current description have no owner: keep them rejected.
-      return rejectedSection(p.previous!);
+      // Stopped and rejected, a=inactive as Chromium writes it (W3C §5.4: a stopped transceiver offers inactive).
+      return { ...rejectedSection(p.previous!), direction: 'inactive' as const };
     }
     const bundleOnly = !first && initial && input.bundlePolicy === 'max-bundle';
     const withoutCandidates = !first;

@@ -533,7 +533,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     this.#closed = true;
     this.#desc.close();
     this.#chain.close();
-    for (const t of this.#tset.list) t.markStopped();
+    for (const t of this.#tset.list) t.markStopped(true);
     this.#channels.close();
     this.#media.close();
     this.#transport.close();

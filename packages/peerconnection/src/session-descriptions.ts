@@ -265,6 +265,7 @@ export class SessionDescriptions {
   #finishNegotiation(local: SessionDescription, remote: SessionDescription, answeredBy: 'local' | 'remote'): void {
     this.ctx.tset.applyAnswer(answeredBy === 'local' ? local : remote, answeredBy);
     this.ctx.media().configure(this.ctx.tset.list, local, remote, answeredBy);
+    this.ctx.tset.removeStopped();
     const localSetup = transportSection(local)?.section.setup ?? local.setup;
     const remoteT = bundleTransport(remote);
     if (remoteT === undefined) return;

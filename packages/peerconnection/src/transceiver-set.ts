@@ -44,6 +44,15 @@ export class TransceiverSet {
     t.markStopped();
   }
 
+  /**
+   * Transceivers the last negotiation stopped leave the set (W3C §4.4.1.5): getTransceivers,
+   * getSenders and getReceivers no longer give them, and a later offer keeps their section
+   * rejected in its place.
+   */
+  removeStopped(): void {
+    for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i]!.stopped) this.list.splice(i, 1);
+  }
+
   /** addTrack: InvalidAccessError for a track that already has a sender. */
   addTrack(track: MediaStreamTrack, streams: MediaStream[]): RTCRtpSender {
     if (this.list.some((t) => !t.stopped && t.sender.track === track)) {

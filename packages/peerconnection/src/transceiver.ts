@@ -293,6 +293,8 @@ export class RTCRtpTransceiver {
   #currentDirection: RTCRtpTransceiverDirection | null = null;
   #stopping = false;
   #stopped = false;
+  /** The connection closed: stop() throws InvalidStateError. */
+  #closed = false;
   /** @internal Called when a change needs negotiation. */
   onNegotiationNeeded: (() => void) | undefined;
   /** @internal Whether the receiver's track was announced in a `track` event and not yet ended. */
@@ -375,8 +377,12 @@ export class RTCRtpTransceiver {
     return this.#stopped;
   }
 
-  /** Stops the transceiver; the next negotiation rejects its m= section. */
+  /**
+   * Stops the transceiver; the next negotiation rejects its m= section (W3C §5.4):
+   * InvalidStateError once the connection is closed.
+   */
   stop(): void {
+    if (this.#closed) throw domException('InvalidStateError', 'stop: the RTCPeerConnection is closed');
     if (this.#stopping) return;
     this.#stopping = true;
     this.sender.track = null;
@@ -394,8 +400,9 @@ export class RTCRtpTransceiver {
   setCurrentDirection(d: RTCRtpTransceiverDirection | null): void {
     this.#currentDirection = d;
   }
-  /** @internal Negotiated as rejected, or stopped and negotiated. */
-  markStopped(): void {
+  /** @internal Negotiated as rejected, or stopped and negotiated; `closed` when the connection closed. */
+  markStopped(closed = false): void {
+    if (closed) this.#closed = true;
     this.#stopping = true;
     this.#stopped = true;
     this.#direction = 'stopped';

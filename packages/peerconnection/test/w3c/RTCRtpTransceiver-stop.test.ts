@@ -1,0 +1,119 @@
+// W3C WebRTC §5.4 RTCRtpTransceiver.stop() and the "stop sending and receiving" steps (WPT
+// webrtc/RTCRtpTransceiver-stop.html): stop() makes the direction 'stopped' at once, ends the
+// receiver's track and needs negotiation; the next offer rejects the section (port 0) or, for a
+// transceiver never negotiated, leaves it out; once the answer is applied the transceiver is
+// stopped on both sides and leaves the set of transceivers, senders and receivers.
+import { describe, expect, it } from 'vitest';
+import type { RTCPeerConnection } from '../../src/index.js';
+import { closedAfterEach, next, thrown } from '../helpers.js';
+
+const pc = closedAfterEach();
+
+async function exchange(offerer: RTCPeerConnection, answerer: RTCPeerConnection): Promise<void> {
+  await offerer.setLocalDescription(await offerer.createOffer());
+  await answerer.setRemoteDescription(offerer.localDescription!);
+  await answerer.setLocalDescription(await answerer.createAnswer());
+  await offerer.setRemoteDescription(answerer.localDescription!);
+}
+
+describe('RTCRtpTransceiver.stop()', () => {
+  it('makes the direction stopped at once, ends the receiver track, keeps currentDirection until negotiated', () => {
+    const a = pc();
+    const t = a.addTransceiver('audio');
+    t.stop();
+    expect(t.direction).toBe('stopped');
+    expect(t.currentDirection).toBeNull();
+    expect(t.receiver.track.readyState).toBe('ended');
+    // A second stop() does nothing.
+    expect(thrown(() => t.stop())).toBe('nothing');
+  });
+
+  it('a stopped transceiver\'s direction cannot be set (InvalidStateError)', () => {
+    const t = pc().addTransceiver('video');
+    t.stop();
+    expect(thrown(() => (t.direction = 'sendrecv'))).toBe('InvalidStateError');
+  });
+
+  it('on a closed connection throws InvalidStateError', () => {
+    const a = pc();
+    const t = a.addTransceiver('audio');
+    a.close();
+    expect(thrown(() => t.stop())).toBe('InvalidStateError');
+  });
+
+  it('fires negotiationneeded for a negotiated transceiver', async () => {
+    const a = pc();
+    const b = pc();
+    a.addTransceiver('audio');
+    await exchange(a, b);
+    const needed = next(a, 'negotiationneeded');
+    a.getTransceivers()[0]!.stop();
+    await needed;
+  });
+
+  it('before the first offer: the offer has no section for it, and no transport is created', async () => {
+    const a = pc();
+    a.addTransceiver('audio', { direction: 'sendonly' });
+    a.addTransceiver('video');
+    const [audio, video] = a.getTransceivers();
+    audio!.stop();
+    video!.stop();
+    expect(video!.receiver.transport).toBeNull();
+    a.addTransceiver('video');
+    const offer = await a.createOffer();
+    expect(offer.sdp).not.toMatch(/^m=audio/m);
+    expect(offer.sdp!.match(/^m=video/gm)).toHaveLength(1);
+  });
+
+  it('in a renegotiation: a negotiated section is rejected (port 0, inactive), a new stopped one left out', async () => {
+    const a = pc();
+    const b = pc();
+    a.addTransceiver('audio');
+    await exchange(a, b);
+    a.addTransceiver('video');
+    a.getTransceivers()[0]!.direction = 'sendonly';
+    for (const t of a.getTransceivers()) t.stop();
+    const offer = await a.createOffer();
+    expect(offer.sdp).toMatch(/^m=audio 0 /m);
+    expect(offer.sdp).toMatch(/^a=inactive/m);
+    expect(offer.sdp).not.toMatch(/^m=video/m);
+  });
+
+  it('after offer and answer, the transceiver is stopped on both sides and leaves both sets', async () => {
+    const a = pc();
+    const b = pc();
+    a.addTransceiver('audio');
+    await exchange(a, b);
+    const [ta] = a.getTransceivers();
+    const [tb] = b.getTransceivers();
+    ta!.stop();
+    await exchange(a, b);
+    expect([ta!.direction, ta!.currentDirection]).toEqual(['stopped', 'stopped']);
+    expect([tb!.direction, tb!.currentDirection]).toEqual(['stopped', 'stopped']);
+    expect(tb!.receiver.track.readyState).toBe('ended');
+    for (const p of [a, b]) {
+      expect(p.getTransceivers()).toHaveLength(0);
+      expect(p.getSenders()).toHaveLength(0);
+      expect(p.getReceivers()).toHaveLength(0);
+    }
+  });
+
+  it('negotiation goes on afterwards, whichever side stopped it', async () => {
+    for (const stopper of ['offerer', 'answerer'] as const) {
+      const a = pc();
+      const b = pc();
+      a.addTransceiver('audio');
+      await exchange(a, b);
+      (stopper === 'offerer' ? a : b).getTransceivers()[0]!.stop();
+      if (stopper === 'offerer') await exchange(a, b);
+      else await exchange(b, a);
+      // A new offer keeps the rejected section in its place (m-line order is kept).
+      a.addTransceiver('video');
+      await exchange(a, b);
+      const sdp = a.localDescription!.sdp;
+      expect(sdp.indexOf('m=audio 0 ')).toBeGreaterThan(0);
+      expect(sdp.indexOf('m=video')).toBeGreaterThan(sdp.indexOf('m=audio 0 '));
+      expect(a.getTransceivers().map((t) => t.receiver.track.kind)).toEqual(['video']);
+    }
+  });
+});

@@ -16,6 +16,8 @@ export interface TelephoneEventMedia {
   readonly audioClockRate: number;
   /** Sending per the negotiated direction. */
   readonly active: boolean;
+  /** The RTP timestamp of an audio frame written with timestamp 0 (the stream's random offset). */
+  readonly rtpTimestampBase: number;
   /** Sends a packet of another payload type on the stream's SSRC and sequence numbers. */
   sendPayload(payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): void;
 }
@@ -34,7 +36,8 @@ export class TelephoneEventPlayout implements DtmfPlayout {
   readonly #events: TelephoneEventSender;
   #pauseUntil = -Infinity;
   #lastAudio: { rtpTimestamp: number; at: number } | undefined;
-  readonly #timestampBase = Math.floor(Math.random() * 0x100000000);
+  /** Where the last event ended on the RTP clock: the next may not start before (RFC 4733 events do not overlap). */
+  #lastEnd: number | undefined;
 
   constructor(readonly payloadType: number, readonly clockRate: number, private readonly media: TelephoneEventMedia) {
     this.#events = new TelephoneEventSender({ clockRate });
@@ -44,7 +47,9 @@ export class TelephoneEventPlayout implements DtmfPlayout {
   playTone(event: number, durationMs: number): void {
     if (!this.media.active) return;
     const now = this.media.now();
-    this.#events.start(event, durationMs, this.#rtpTimestamp(now), now);
+    const timestamp = this.#rtpTimestamp(now);
+    this.#events.start(event, durationMs, timestamp, now);
+    this.#lastEnd = (timestamp + Math.round((durationMs * this.media.audioClockRate) / 1000)) >>> 0;
     this.#pauseUntil = now + durationMs;
     this.poll();
   }
@@ -65,12 +70,13 @@ export class TelephoneEventPlayout implements DtmfPlayout {
 
   /**
    * The audio's RTP timestamp now: the last frame's, advanced by the time since it was written
-   * (the application's frames carry their own timestamps; between them, the clock stands in).
+   * (the application's frames carry their own timestamps; between them, the clock stands in),
+   * and never before the end of the previous event: the application's timeline may run slower
+   * than the clock, and a receiver takes an event that starts earlier for a late old one.
    */
   #rtpTimestamp(now: number): number {
-    const rate = this.media.audioClockRate;
     const last = this.#lastAudio;
-    if (last === undefined) return (this.#timestampBase + Math.round((now * rate) / 1000)) >>> 0;
-    return (last.rtpTimestamp + Math.round(((now - last.at) * rate) / 1000)) >>> 0;
+    const t = last === undefined ? this.media.rtpTimestampBase : (last.rtpTimestamp + Math.round(((now - last.at) * this.media.audioClockRate) / 1000)) >>> 0;
+    return this.#lastEnd !== undefined && ((t - this.#lastEnd) | 0) < 0 ? this.#lastEnd : t;
   }
 }

@@ -195,6 +195,11 @@ export class MediaSender implements TrackSink, TelephoneEventMedia {
     return this.codec.codec.clockRate;
   }
 
+  /** The RTP timestamp of a frame written with timestamp 0. */
+  get rtpTimestampBase(): number {
+    return this.#timestampOffset;
+  }
+
   /**
    * A packet of another payload type of this stream (RFC 4733 telephone-events): the stream's
    * SSRC, next sequence number and extensions, kept for NACK, counted in the SR and outbound-rtp.

@@ -14,6 +14,7 @@ import { parse } from '@x/sdp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RTCDTMFSender, type DtmfSenderHost, type DtmfTimers } from '../src/dtmf-sender.js';
 import { RtpSources } from '../src/rtp-sources.js';
+import { TelephoneEventPlayout } from '../src/dtmf-playout.js';
 import { MediaStreamTrack, RTCDTMFToneChangeEvent, RTCTelephoneEventEvent } from '../src/index.js';
 import { wireControllers } from './controller-pipe.js';
 import { negotiate, noNetwork, opusPackets, thrown } from './helpers.js';
@@ -262,6 +263,36 @@ describe('telephone-events on the wire (two media controllers, fake clock)', () 
     expect(remote.getContributingSources()).toEqual([]);
     a.close();
     b.close();
+  });
+});
+
+describe('TelephoneEventPlayout timestamps', () => {
+  it('an event starts on the audio clock, never before the previous event ended, and pauses the audio meanwhile', () => {
+    let now = 0;
+    const sent: Array<{ marker: boolean; timestamp: number; event: number }> = [];
+    const base = 0xffffff00;
+    const media = {
+      now: () => now, audioClockRate: 48000, active: true, rtpTimestampBase: base,
+      sendPayload: (_pt: number, marker: boolean, timestamp: number, payload: Uint8Array) => void sent.push({ marker, timestamp, event: payload[0]! }),
+    };
+    const p = new TelephoneEventPlayout(110, 48000, media);
+    // No audio yet: the stream's base timestamp.
+    p.playTone(1, 100);
+    expect(sent[0]).toEqual({ marker: true, timestamp: base, event: 1 });
+    expect(p.audioFrame(base, 50)).toBe(false);
+    now = 200;
+    expect(p.audioFrame((base + 960) >>> 0, 200)).toBe(true);
+    // The application's timeline lags the clock: the event still starts after the first one ended.
+    now = 210;
+    p.playTone(2, 100);
+    expect(sent.at(-1)).toEqual({ marker: true, timestamp: (base + 4800) >>> 0, event: 2 });
+    // Later, the last frame's timestamp advanced by the time since it was written.
+    now = 500;
+    p.poll();
+    expect(p.audioFrame((base + 20_000) >>> 0, 500)).toBe(true);
+    now = 520;
+    p.playTone(3, 100);
+    expect(sent.at(-1)).toEqual({ marker: true, timestamp: (base + 20_000 + 960) >>> 0, event: 3 });
   });
 });
 

@@ -33,15 +33,21 @@ export class OfferAnswer {
   lastOffer: { sdp: string; owners: OfferResult['owners'] } | undefined;
   /** The last answer made. */
   lastAnswer: string | undefined;
-  /** restartIce() or createOffer({ iceRestart }) asked for new credentials not yet applied. */
+  /** createOffer({ iceRestart: true }) asked for new credentials not yet applied. */
   restartRequested = false;
   #restartCredentials: Credentials | undefined;
+  /**
+   * W3C [[LocalIceCredentialsToReplace]]: the ufrags of the local descriptions restartIce() was
+   * called under. Offers restart ICE while it is not empty; an answer that leaves the current
+   * local description on other credentials empties it.
+   */
+  readonly #toReplace = new Set<string>();
 
   constructor(private readonly src: OfferAnswerSources) {}
 
   /** An offer; `wantData` adds (or keeps) the data channel section. */
   createOffer(currentLocal: SessionDescription | undefined, usedMids: ReadonlySet<string>, wantData: boolean): string {
-    if (this.restartRequested && this.src.transport.ice !== undefined) this.#restartCredentials ??= TransportController.freshCredentials();
+    if ((this.restartRequested || this.#toReplace.size > 0) && this.src.transport.ice !== undefined) this.#restartCredentials ??= TransportController.freshCredentials();
     const { description, owners } = buildOffer({
       session: this.#nextSession(),
       transceivers: this.src.transceivers,
@@ -75,6 +81,21 @@ export class OfferAnswer {
     );
     this.lastAnswer = sdp;
     return sdp;
+  }
+
+  /** restartIce() (W3C §4.4.3.2): the credentials of the current and pending local descriptions are to be replaced. */
+  restartIce(localUfrags: readonly string[]): void {
+    for (const u of localUfrags) this.#toReplace.add(u);
+  }
+
+  /** An ICE restart asked by restartIce() is still to be negotiated (W3C §4.7.3 "check if negotiation is needed"). */
+  get restartPending(): boolean {
+    return this.#toReplace.size > 0;
+  }
+
+  /** An answer was applied: restartIce() is satisfied once the current local credentials are new. */
+  negotiated(localUfrag: string | undefined): void {
+    if (localUfrag !== undefined && !this.#toReplace.has(localUfrag)) this.#toReplace.clear();
   }
 
   /** The peer restarted ICE: our answer needs new credentials too (RFC 8445 §9). */

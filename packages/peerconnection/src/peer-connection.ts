@@ -434,7 +434,10 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   /** Asks for an ICE restart in the next offer; fires negotiationneeded. */
   restartIce(): void {
     if (this.#closed) return;
-    this.#jsep.restartRequested = true;
+    // W3C §4.4.3.2: the credentials in use are to be replaced; before any local description there are none, so nothing changes.
+    const ufrags = this.#desc.localUfrags();
+    if (ufrags.length === 0) return;
+    this.#jsep.restartIce(ufrags);
     this.#changed();
   }
 

@@ -197,6 +197,16 @@ export class SessionDescriptions {
     if (this.#signaling === 'stable') this.ctx.nn().afterStable(wasNeeded);
   }
 
+  /** The ICE ufrags of the pending and current local descriptions (what restartIce() replaces). */
+  localUfrags(): string[] {
+    const ufrags: string[] = [];
+    for (const d of [this.#pendingLocal, this.#currentLocal]) {
+      const u = d === undefined ? undefined : transportSection(d.applied.model)?.section.iceUfrag;
+      if (u !== undefined) ufrags.push(u);
+    }
+    return ufrags;
+  }
+
   /** A rollback outside have-local-offer/have-remote-offer is InvalidStateError (W3C §4.4.1.5 step 2). */
   checkRollback(side: 'local' | 'remote'): void {
     if (this.ctx.closed()) throw closedError(side === 'local' ? 'setLocalDescription' : 'setRemoteDescription');
@@ -264,6 +274,7 @@ export class SessionDescriptions {
   /** Offer and answer are both applied: directions, rejected sections, DTLS role, SCTP. */
   #finishNegotiation(local: SessionDescription, remote: SessionDescription, answeredBy: 'local' | 'remote'): void {
     this.ctx.tset.applyAnswer(answeredBy === 'local' ? local : remote, answeredBy);
+    this.ctx.jsep.negotiated(transportSection(local)?.section.iceUfrag);
     this.ctx.media().configure(this.ctx.tset.list, local, remote, answeredBy);
     this.ctx.tset.removeStopped();
     const localSetup = transportSection(local)?.section.setup ?? local.setup;
@@ -323,7 +334,7 @@ export class SessionDescriptions {
   /** W3C §4.7.3 "check if negotiation is needed". */
   isNegotiationNeeded(): boolean {
     return negotiationNeeded({
-      iceRestartPending: this.ctx.jsep.restartRequested,
+      iceRestartPending: this.ctx.jsep.restartPending,
       currentLocal: this.#currentLocal?.applied,
       currentRemote: this.#currentRemote?.applied,
       dataWanted: this.ctx.channels.wanted,

@@ -5,7 +5,7 @@
  */
 import {
   createAnswer, createDataChannelOfferSection, createOffer, createRtpOfferSection, isRejected, rejectedSection,
-  type Fingerprint, type IceCandidate, type MediaCapabilities, type MediaSection, type Rid, type SessionDescription, type Simulcast, type SsrcAttribute, type SsrcGroup,
+  type Fingerprint, type IceCandidate, type MediaCapabilities, type MediaSection, type Msid, type Rid, type SessionDescription, type Simulcast, type SsrcAttribute, type SsrcGroup,
 } from '@x/sdp';
 import type { RTCBundlePolicy } from './configuration.js';
 import { transportSection } from './negotiation.js';
@@ -83,6 +83,12 @@ function senderLines(t: RTCRtpTransceiver, cname: string, rtx: boolean): {
   };
 }
 
+/** a=msid lines (RFC 8830): one per stream the sender is associated with, `-` for none (W3C §5.2 setStreams). */
+function msids(t: RTCRtpTransceiver): Msid[] {
+  const trackId = t.sender.track?.id ?? t.trackId;
+  return (t.sender.streamIds.length === 0 ? ['-'] : t.sender.streamIds).map((streamId) => ({ streamId, trackId }));
+}
+
 const hasRtx = (codecs: ReadonlyArray<{ name: string }>): boolean => codecs.some((c) => c.name.toLowerCase() === 'rtx');
 
 /** Builds an offer (RFC 8829 §5.2.1 initial, §5.2.2 subsequent). */
@@ -134,7 +140,7 @@ export function buildOffer(input: OfferInput): OfferResult {
     }
     const t = p.owner;
     const capabilities = t.localCapabilities(input.codecs[t.kind]);
-    return createRtpOfferSection({
+    const section = createRtpOfferSection({
       kind: t.kind,
       mid: p.mid,
       capabilities,
@@ -144,6 +150,9 @@ export function buildOffer(input: OfferInput): OfferResult {
       bundleOnly,
       withoutCandidates,
     });
+    // Only a sending section names its streams (as @x/sdp writes a single one).
+    if (section.msids.length > 0) section.msids = msids(t);
+    return section;
   });
   const description = createOffer({ ...input.session, bundle: true }, media);
   return { description, owners: plan.map((p) => p.owner) };
@@ -190,6 +199,10 @@ export function buildAnswer(input: AnswerInput): SessionDescription {
       ...senderLines(t, input.cname, t.kind === 'video' && hasRtx(offered.codecs) && hasRtx(capabilities.codecs)),
     };
   });
+  for (const m of answer.media) {
+    const t = m.port === 0 && !m.bundleOnly ? undefined : input.transceiverFor(m.mid ?? '');
+    if (t !== undefined && m.msids.length > 0) m.msids = msids(t);
+  }
   // Codec preferences order the answer's formats too (W3C §5.4, RFC 8829 §5.3.1).
   for (const m of answer.media) {
     const prefs = m.port === 0 && !m.bundleOnly ? undefined : input.transceiverFor(m.mid ?? '')?.codecPreferences;

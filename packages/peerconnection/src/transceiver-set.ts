@@ -2,7 +2,7 @@
  * The peer connection's transceivers (W3C §5.1): addTransceiver, addTrack with reuse of a
  * transceiver that never sent, removeTrack, and the association of remote offer sections.
  */
-import { isRejected, reverseDirection, type SessionDescription } from '@x/sdp';
+import { isRejected, reverseDirection, type MediaSection, type SessionDescription } from '@x/sdp';
 import { domException } from './errors.js';
 import { MediaStream, type MediaStreamTrack } from './media-stream-track.js';
 import type { RTCRtpEncodingParameters } from './rtp-parameters.js';
@@ -103,9 +103,9 @@ export class TransceiverSet {
     for (const m of offer.media) {
       if ((m.kind !== 'audio' && m.kind !== 'video') || isRejected(m)) continue;
       const t = this.associate(m.kind, m.mid!);
-      t.remoteStreamIds = m.msids.map((x) => x.streamId).filter((id) => id !== '-');
+      const added = this.#setRemoteStreams(t, m);
       const sends = m.direction === undefined || m.direction === 'sendrecv' || m.direction === 'sendonly';
-      if (sends && !t.receptive) receiving.push(t);
+      if (sends && (!t.receptive || added)) receiving.push(t);
       // The offerer asks to receive simulcast (W3C §4.4.1.6: encodings from its a=simulcast:recv rids).
       const recvRids = (m.simulcast?.recv ?? []).map((alternatives) => alternatives[0]!.rid)
         .filter((rid) => m.rids.some((r) => r.id === rid && r.direction === 'recv'));
@@ -120,9 +120,22 @@ export class TransceiverSet {
     for (const m of answer.media) {
       const t = this.byMid(m.mid);
       if (t === undefined || t.stopping) continue;
-      if ((m.direction === 'sendrecv' || m.direction === 'sendonly') && !t.receptive) out.push(t);
+      const added = this.#setRemoteStreams(t, m);
+      if ((m.direction === 'sendrecv' || m.direction === 'sendonly') && (!t.receptive || added)) out.push(t);
     }
     return out;
+  }
+
+  /**
+   * W3C §4.4.1.6 "set the associated remote streams": the section's msid streams become the
+   * receiver's; its track leaves the streams no longer named. True when a stream was added, which
+   * fires `track` again for a receiver already receiving.
+   */
+  #setRemoteStreams(t: RTCRtpTransceiver, m: MediaSection): boolean {
+    const previous = t.remoteStreamIds;
+    t.remoteStreamIds = [...new Set(m.msids.map((x) => x.streamId).filter((id) => id !== '-'))];
+    for (const id of previous) if (!t.remoteStreamIds.includes(id)) this.#remoteStreams.get(id)?.removeTrack(t.receiver.track);
+    return t.remoteStreamIds.some((id) => !previous.includes(id));
   }
 
   /**

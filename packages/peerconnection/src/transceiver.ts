@@ -88,6 +88,8 @@ export class RTCRtpSender {
   negotiated: NegotiatedSection | undefined;
   /** @internal Whether the transceiver is stopping (setParameters rejects). */
   isStopping: () => boolean = () => false;
+  /** @internal Whether the connection is closed (setStreams throws). */
+  isClosed: () => boolean = () => false;
   #encodings: RTCRtpEncodingParameters[];
   /** @internal SSRC and RTX SSRC of each encoding, in encoding order (the first is {@link ssrc}). */
   readonly layerSsrcs: Array<{ ssrc: number; rtxSsrc: number }>;
@@ -217,8 +219,12 @@ export class RTCRtpSender {
     return this.#stats?.(this) ?? new RTCStatsReport();
   }
 
-  /** Sets the streams of a=msid; negotiation is needed. */
+  /**
+   * Sets the streams of a=msid (one line per stream, none with no stream); negotiation is needed
+   * (W3C §5.2: InvalidStateError once the connection is closed).
+   */
   setStreams(...streams: MediaStream[]): void {
+    if (this.isClosed()) throw domException('InvalidStateError', 'setStreams: the RTCPeerConnection is closed');
     this.streamIds = streams.map((s) => s.id);
     this.onTrackChange?.();
   }
@@ -322,6 +328,7 @@ export class RTCRtpTransceiver {
     this.#capabilities = context?.capabilities;
     this.sender.onTrackChange = () => this.onNegotiationNeeded?.();
     this.sender.isStopping = () => this.#stopping;
+    this.sender.isClosed = () => this.#closed;
     if (kind === 'audio') {
       this.sender.dtmf = new RTCDTMFSender({
         stopping: () => this.#stopping,

@@ -90,7 +90,7 @@ export class MediaReceiver {
   receive(packet: Uint8Array, ssrc: number, pt: number, nowMs: number): void {
     const isRtx = this.rtxSsrc !== undefined && ssrc === this.rtxSsrc;
     if (!isRtx) {
-      if (this.#telephoneEvent(packet, pt)) return;
+      if (this.#telephoneEvent(packet, pt, nowMs)) return;
       const codec = this.codecs.find((c) => c.payloadType === pt);
       const media = codec === undefined ? undefined : mediaCodec(this.kind, codec);
       if (media === undefined) {
@@ -148,15 +148,17 @@ export class MediaReceiver {
 
   /**
    * An RFC 4733 telephone-event packet (a negotiated telephone-event payload type): counted in
-   * inbound-rtp, and each new event fires `telephoneevent` on the track. True when it was one.
+   * inbound-rtp and in the stream's RFC 3550 statistics (not a loss in the RRs), and each new
+   * event fires `telephoneevent` on the track. True when it was one.
    */
-  #telephoneEvent(packet: Uint8Array, pt: number): boolean {
+  #telephoneEvent(packet: Uint8Array, pt: number, nowMs: number): boolean {
     if (this.codecs.find((c) => c.payloadType === pt)?.name.toLowerCase() !== 'telephone-event') return false;
     const header = rtpHeaderSize(packet);
     this.counters.packetsReceived++;
     this.counters.headerBytesReceived += header;
     this.counters.bytesReceived += packet.length - header - ((packet[0]! & 0x20) !== 0 ? packet[packet.length - 1]! : 0);
     this.sources?.onPacket(packet, highResNow());
+    this.#stream?.receiveOther(packet, nowMs);
     let notice;
     try {
       const p = parseRtpPacket(packet);

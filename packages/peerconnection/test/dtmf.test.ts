@@ -217,6 +217,8 @@ describe('telephone-events on the wire (two media controllers, fake clock)', () 
     const receiver = [...w.cb.receivers.values()][0]![0]!;
     const sender = [...w.ca.senders.values()][0]![0]!;
     expect(receiver.counters.packetsReceived).toBe(sender.counters.packetsSent);
+    // ...and in its RFC 3550 statistics: the event packets are not losses in its reports.
+    expect(receiver.reception?.packetsLost).toBe(0);
     a.close();
     b.close();
   });

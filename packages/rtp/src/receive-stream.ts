@@ -137,6 +137,32 @@ export class RtpReceiveStream {
   }
 
   /**
+   * A packet of this stream's SSRC in another format of the same source that the depacketizer
+   * does not take (RFC 4733 telephone-events beside Opus): it counts in the RFC 3550 statistics
+   * and fills its place in the sequence, so neither the reports nor the jitter buffer take it for
+   * a loss. Malformed or foreign datagrams are counted and dropped, as in {@link receiveRtp}.
+   */
+  receiveOther(datagram: Uint8Array, nowMs: number): void {
+    let packet;
+    try {
+      packet = parseRtpPacket(datagram);
+    } catch (e) {
+      if (!(e instanceof RtpError)) throw e;
+      this.stats.malformed++;
+      return;
+    }
+    if (packet.ssrc !== this.options.ssrc) {
+      this.stats.foreign++;
+      return;
+    }
+    this.statistics.onPacket(packet.sequenceNumber, packet.timestamp, nowMs, false);
+    this.nextReportMs ??= nowMs + this.options.reportIntervalMs;
+    this.nack.onPacket(packet.sequenceNumber);
+    this.jitter.markLost([packet.sequenceNumber]);
+    this.drain();
+  }
+
+  /**
    * The paired RTX stream became known after the start (e.g. learned from a packet carrying
    * repaired-rtp-stream-id, RFC 8852, when the SDP had no a=ssrc-group:FID).
    */

@@ -34,8 +34,12 @@ export class ReceiverStatistics {
     return this.received;
   }
 
-  /** Record one received packet with its arrival time. */
-  onPacket(sequenceNumber: number, rtpTimestamp: number, arrivalMs: number): void {
+  /**
+   * Record one received packet with its arrival time. `jitter: false` counts it without an
+   * interarrival sample, for a packet whose timestamp is not its sampling instant (an RFC 4733
+   * event's packets all carry the event's start).
+   */
+  onPacket(sequenceNumber: number, rtpTimestamp: number, arrivalMs: number, jitter = true): void {
     if (!this.started) {
       this.initSeq(sequenceNumber);
       this.maxSeq = sequenceNumber - 1;
@@ -43,6 +47,7 @@ export class ReceiverStatistics {
       this.started = true;
     }
     if (!this.updateSeq(sequenceNumber)) return;
+    if (!jitter) return;
     // A.8: transit time in timestamp units; jitter += (|D| - jitter) / 16.
     const arrival = (arrivalMs * this.clockRate) / 1000;
     const transit = arrival - rtpTimestamp;

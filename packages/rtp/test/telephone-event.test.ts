@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzzParameters } from '@x/testing';
 import {
-  RtpError, TelephoneEventReceiver, TelephoneEventSender, audioLevelToLinear, dtmfEventCode, dtmfTone, linearToAudioLevel,
+  OpusDepacketizer, RtpError, RtpReceiveStream, serializeRtpPacket, TelephoneEventReceiver, TelephoneEventSender, audioLevelToLinear, dtmfEventCode, dtmfTone, linearToAudioLevel,
   parseCsrcAudioLevels, parseTelephoneEvent, serializeCsrcAudioLevels, serializeTelephoneEvent, type TelephoneEventPacket,
 } from '../src/index.js';
 
@@ -153,6 +153,37 @@ describe('TelephoneEventReceiver', () => {
     const r = new TelephoneEventReceiver();
     expect(() => r.receive(0, true, Uint8Array.of(1, 2))).toThrow(RtpError);
     expect(r.receive(0, true, serializeTelephoneEvent({ event: 4, end: false, volume: 10, duration: 160 }))?.began).toBe(true);
+  });
+});
+
+describe('RtpReceiveStream.receiveOther: telephone-events between Opus packets on one SSRC', () => {
+  it('count as received: no loss, no jitter from their fixed timestamp, and the next Opus frame is not held back', () => {
+    const receiver = new RtpReceiveStream({ ssrc: 5, payloadType: 111, clockRate: 48000, depacketizer: new OpusDepacketizer(), localSsrc: 6, video: false });
+    const packet = (seq: number, pt: number, timestamp: number, payload: Uint8Array): Uint8Array => serializeRtpPacket({
+      marker: false, payloadType: pt, sequenceNumber: seq, timestamp, ssrc: 5, csrcs: [], extensions: [], payload, paddingSize: 0,
+    });
+    const frames: number[] = [];
+    let seq = 100;
+    let now = 0;
+    const opus = (): void => {
+      receiver.receiveRtp(packet(seq++, 111, now * 48, Uint8Array.of(0xfc, seq & 0xff)), now);
+      frames.push(...receiver.takeFrames().map((f) => f.timestamp));
+      now += 20;
+    };
+    for (let i = 0; i < 5; i++) opus();
+    // A 100 ms event in four packets (update, end ×3), all stamped with the event's start.
+    const start = now * 48;
+    for (const [duration, end] of [[2400, false], [4800, true], [4800, true], [4800, true]] as const) {
+      receiver.receiveOther(packet(seq++, 110, start, serializeTelephoneEvent({ event: 1, end, volume: 10, duration })), now);
+      now += 25;
+    }
+    opus();
+    expect(frames.at(-1)).toBe((now - 20) * 48);
+    expect(frames.length).toBe(6);
+    expect(receiver.reception).toEqual({ packetsLost: 0, jitter: 0 });
+    // A packet of another SSRC or one that does not parse is counted and dropped.
+    receiver.receiveOther(Uint8Array.of(1, 2, 3), now);
+    expect(receiver.stats.malformed).toBe(1);
   });
 });
 

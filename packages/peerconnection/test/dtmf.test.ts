@@ -217,6 +217,12 @@ describe('telephone-events on the wire (two media controllers, fake clock)', () 
     const receiver = [...w.cb.receivers.values()][0]![0]!;
     const sender = [...w.ca.senders.values()][0]![0]!;
     expect(receiver.counters.packetsReceived).toBe(sender.counters.packetsSent);
+    // A telephone-event packet too short to parse is counted as discarded, never thrown.
+    const discarded = receiver.counters.packetsDiscarded;
+    const short = serializeRtpPacket({ ...wire.at(-1)!.p, payloadType: te.payloadType, sequenceNumber: (wire.at(-1)!.p.sequenceNumber + 1) & 0xffff, payload: Uint8Array.of(1, 2) });
+    expect(() => w.cb.receive(short, false)).not.toThrow();
+    expect(receiver.counters.packetsDiscarded).toBe(discarded + 1);
+    expect(heard.length).toBe(2);
     // ...and in its RFC 3550 statistics: the event packets are not losses in its reports.
     expect(receiver.reception?.packetsLost).toBe(0);
     a.close();

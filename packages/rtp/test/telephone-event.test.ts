@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzParameters } from '@x/testing';
+import { fuzzParameters, mutatedPacket } from '@x/testing';
 import {
-  OpusDepacketizer, RtpError, RtpReceiveStream, serializeRtpPacket, TelephoneEventReceiver, TelephoneEventSender, audioLevelToLinear, dtmfEventCode, dtmfTone, linearToAudioLevel,
+  OpusDepacketizer, RtpError, parseRtpPacket, RtpReceiveStream, serializeRtpPacket, TelephoneEventReceiver, TelephoneEventSender, audioLevelToLinear, dtmfEventCode, dtmfTone, linearToAudioLevel,
   parseCsrcAudioLevels, parseTelephoneEvent, serializeCsrcAudioLevels, serializeTelephoneEvent, type TelephoneEventPacket,
 } from '../src/index.js';
 
@@ -228,6 +228,23 @@ describe('fuzzed', () => {
     fc.assert(fc.property(event, (e) => {
       expect(parseTelephoneEvent(serializeTelephoneEvent(e))).toEqual(e);
     }), fuzzParameters(1000));
+  });
+
+  it('mutated telephone-event RTP packets through parseRtpPacket and the receiver: only RtpError', () => {
+    const s = new TelephoneEventSender({ clockRate: 8000 });
+    s.start(9, 2000, 0x12345678, 0);
+    const seeds = s.poll(3000).map((p, i) => serializeRtpPacket({
+      marker: p.marker, payloadType: 101, sequenceNumber: i, timestamp: p.timestamp, ssrc: 7, csrcs: [], extensions: [{ id: 1, value: Uint8Array.of(0x85) }], payload: p.payload, paddingSize: 0,
+    }));
+    fc.assert(fc.property(fc.array(mutatedPacket(seeds), { minLength: 1, maxLength: 6 }), (packets) => {
+      const r = new TelephoneEventReceiver();
+      for (const bytes of packets) {
+        onlyRtpError(() => {
+          const p = parseRtpPacket(bytes);
+          r.receive(p.timestamp, p.marker, p.payload);
+        });
+      }
+    }), fuzzParameters(500));
   });
 
   it('the receiver takes any packet sequence: notices or RtpError, and an event ends at most once', () => {

@@ -247,6 +247,34 @@ describe('telephone-events on the wire (two media controllers, fake clock)', () 
     b.close();
   });
 
+  it('through a real transceiver: sendable once negotiated; recvonly, stop() and close() make insertDTMF throw InvalidStateError', async () => {
+    const a = noNetwork.createPeerConnection();
+    const b = noNetwork.createPeerConnection();
+    const t = a.addTransceiver(new MediaStreamTrack('audio'));
+    expect(thrown(() => t.sender.dtmf!.insertDTMF('1'))).toBe('InvalidStateError');
+    await negotiate(a, b);
+    expect(t.sender.dtmf!.canInsertDTMF).toBe(true);
+    t.sender.dtmf!.insertDTMF('abcd');
+    expect(t.sender.dtmf!.toneBuffer).toBe('ABCD');
+    t.direction = 'recvonly';
+    await negotiate(a, b);
+    expect(t.currentDirection).toBe('inactive'); // b sends nothing back
+    expect(t.sender.dtmf!.canInsertDTMF).toBe(false);
+    expect(thrown(() => t.sender.dtmf!.insertDTMF('1'))).toBe('InvalidStateError');
+    t.direction = 'sendrecv';
+    await negotiate(a, b);
+    expect(t.sender.dtmf!.canInsertDTMF).toBe(true);
+    t.stop();
+    expect(thrown(() => t.sender.dtmf!.insertDTMF('1'))).toBe('InvalidStateError');
+    const u = a.addTransceiver(new MediaStreamTrack('audio'));
+    await negotiate(a, b);
+    expect(u.sender.dtmf!.canInsertDTMF).toBe(true);
+    a.close();
+    expect(u.sender.dtmf!.canInsertDTMF).toBe(false);
+    expect(thrown(() => u.sender.dtmf!.insertDTMF('1'))).toBe('InvalidStateError');
+    b.close();
+  });
+
   it('getSynchronizationSources reports the level the sender wrote (RFC 6464), as linear 0..1', async () => {
     const { a, b, track, w, remote, answer } = await audioCall();
     expect(answer.extmaps.some((e) => e.uri === RtpExtensionUri.audioLevel)).toBe(true);

@@ -52,12 +52,15 @@ describe.concurrent('security', () => {
     // Change one hex digit of a's fingerprint as b learns it.
     const forged = a.localDescription!.sdp.replace(/(a=fingerprint:sha-256 )([0-9A-F])/, (_m, p: string, h: string) => p + (h === '0' ? '1' : '0'));
     expect(forged).not.toBe(a.localDescription!.sdp);
+    // Listen before the answer is applied: b starts checking a's candidates as soon as it has its own
+    // description, which may be before a's setRemoteDescription settles.
+    const states: string[] = [];
+    b.onconnectionstatechange = () => states.push(b.connectionState);
+    const failed = new Promise<void>((resolve) => b.addEventListener('connectionstatechange', () => b.connectionState === 'failed' && resolve()));
     await b.setRemoteDescription({ type: 'offer', sdp: forged });
     await b.setLocalDescription();
     await a.setRemoteDescription(b.localDescription!);
-    const states: string[] = [];
-    b.onconnectionstatechange = () => states.push(b.connectionState);
-    await new Promise<void>((resolve) => b.addEventListener('connectionstatechange', () => b.connectionState === 'failed' && resolve()));
+    await failed;
     expect(states).toEqual(['connecting', 'failed']);
     expect(b.sctp!.transport.state).toBe('failed');
     a.close();

@@ -82,7 +82,9 @@ export class JitterBuffer {
 
   /** Whether the receiver cannot decode until a keyframe arrives: time to send PLI (or FIR). */
   get needsKeyframe(): boolean {
-    return this.waitingForKeyframe && (this.next !== undefined || this.skippedDeltaFrame);
+    // Before the first frame: ask once a delta frame was passed over, or once a packet was given up on
+    // (the first keyframe is broken; a sender of a still picture may send nothing after it).
+    return this.waitingForKeyframe && (this.next !== undefined || this.skippedDeltaFrame || this.lost.size > 0);
   }
 
   /** Packets held. */

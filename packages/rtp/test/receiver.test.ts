@@ -70,6 +70,21 @@ describe('JitterBuffer', () => {
     expect(drain(jb).map(toHex)).toEqual([frames[2]!, frames[3]!].map(toHex));
     expect(jb.needsKeyframe).toBe(false);
   });
+  it('asks for a keyframe when the first one is broken and no frame follows it yet', () => {
+    // A sender that sends one keyframe and then nothing (a still picture) must be asked again, or the
+    // receiver shows nothing for ever.
+    const { packets, frames } = vp8Stream([true, true]);
+    const jb = new JitterBuffer({ depacketizer: new Vp8Depacketizer() });
+    for (const p of packets.slice(0, 3)) if (p.sequenceNumber !== 1) jb.insert(p);
+    expect(drain(jb)).toEqual([]);
+    expect(jb.needsKeyframe).toBe(false); // a gap alone is not yet a loss: NACK may recover it
+    jb.markLost([1]);
+    expect(drain(jb)).toEqual([]);
+    expect(jb.needsKeyframe).toBe(true);
+    for (const p of packets.slice(3)) jb.insert(p);
+    expect(drain(jb).map(toHex)).toEqual([frames[1]!].map(toHex));
+    expect(jb.needsKeyframe).toBe(false);
+  });
   it('decode-breaking loss: waits for the next keyframe and raises needsKeyframe (for PLI)', () => {
     const { packets, frames } = vp8Stream([true, false, false, true, false]);
     const jb = new JitterBuffer({ depacketizer: new Vp8Depacketizer() });

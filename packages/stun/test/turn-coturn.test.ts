@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StunError, TurnClient, TurnUdpClient, type TransportAddress } from '../src/index.js';
+import { withUncaught } from '@x/testing';
 import { haveCoturn, startCoturn, type Coturn } from './coturn.js';
 
 const ci = process.env.CI === 'true';
@@ -113,32 +114,27 @@ describe.skipIf(!haveCoturn)('TURN client against coturn on loopback', () => {
 
   it("a throwing onData handler: the next handler and later data still arrive; the exception reaches uncaughtException (@x/base's rule)", async () => {
     const client = await connect();
-    const uncaught: unknown[] = [];
-    const saved = process.listeners('uncaughtException');
-    process.removeAllListeners('uncaughtException');
-    const catcher = (e: unknown): void => void uncaught.push(e);
-    process.on('uncaughtException', catcher);
     try {
-      const boom = new Error('data handler bug');
-      const off = client.onData(() => {
-        throw boom;
+      await withUncaught(async (uncaught) => {
+        const boom = new Error('data handler bug');
+        const off = client.onData(() => {
+          throw boom;
+        });
+        const received: number[] = [];
+        client.onData((data) => received.push(data.length));
+        const alloc = await client.allocate();
+        await client.createPermission(peerAddr);
+        peer.send(payload(10, 1), alloc.relayed.port, '127.0.0.1');
+        peer.send(payload(20, 2), alloc.relayed.port, '127.0.0.1');
+        await until(() => received.length === 2);
+        expect(received).toEqual([10, 20]);
+        off();
+        await new Promise((r) => setImmediate(r));
+        expect(uncaught).toEqual([boom, boom]);
+        // The client still works: a refresh round trip succeeds.
+        expect(await client.refresh()).toBeGreaterThan(0);
       });
-      const received: number[] = [];
-      client.onData((data) => received.push(data.length));
-      const alloc = await client.allocate();
-      await client.createPermission(peerAddr);
-      peer.send(payload(10, 1), alloc.relayed.port, '127.0.0.1');
-      peer.send(payload(20, 2), alloc.relayed.port, '127.0.0.1');
-      await until(() => received.length === 2);
-      expect(received).toEqual([10, 20]);
-      off();
-      await new Promise((r) => setImmediate(r));
-      expect(uncaught).toEqual([boom, boom]);
-      // The client still works: a refresh round trip succeeds.
-      expect(await client.refresh()).toBeGreaterThan(0);
     } finally {
-      process.off('uncaughtException', catcher);
-      for (const l of saved) process.on('uncaughtException', l);
       await client.close();
     }
   });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { p256 } from '@noble/curves/nist.js';
 import { fromHex, toHex } from '../src/bytes.js';
 import {
@@ -12,7 +12,6 @@ import {
   nobleSignatures,
   nodeKeyExchange,
   nodeSignatures,
-  DtlsEndpoint,
   type DtlsConnectionOptions,
   type KeyExchangeBackend,
   type PrivateKey,
@@ -20,7 +19,8 @@ import {
   type SignatureBackend,
 } from '../src/index.js';
 import { certs, pair, rsaCert, SimulatedNetwork } from './helpers/sim.js';
-import { freeUdpPort, haveOpenssl, makeOpensslCert, OpensslProcess, udpTransport } from './helpers/openssl.js';
+import { cleanupsAfterEach } from './helpers/cleanups.js';
+import { haveOpenssl, loopbackTransport, makeOpensslCert, startEndpoint, startPeer, startPeerServer } from './helpers/openssl.js';
 
 const kx: Array<[string, KeyExchangeBackend]> = [
   ['node', nodeKeyExchange],
@@ -288,33 +288,23 @@ function findServerKeyExchangeEnd(d: Uint8Array): number | undefined {
 }
 
 const available = haveOpenssl();
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
+const cleanups = cleanupsAfterEach();
 
 describe.skipIf(!available)('the noble backends against OpenSSL 3 on loopback', () => {
   it('our noble client against openssl s_server -groups P-256 -verify: ECDHE P-256 and ECDSA both ways', async () => {
     const peer = makeOpensslCert('ec');
     cleanups.push(peer.cleanup);
-    const port = await freeUdpPort();
-    const server = new OpensslProcess([
+    const { server, transport } = await startPeerServer(cleanups, (port) => [
       's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', peer.cert, '-key', peer.key, '-groups', 'P-256',
       '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60', '-naccept', '1', '-verify', '1',
     ]);
-    cleanups.push(() => server.kill());
-    await server.waitFor(/ACCEPT/);
-    const transport = await udpTransport(port);
-    cleanups.push(() => transport.close());
-    const client = new DtlsEndpoint(transport, {
+    const client = startEndpoint(cleanups, transport, {
       role: 'client',
       certificate: generateCertificate(),
       remoteFingerprints: [computeFingerprint(loadCertificate(peer.certPem, peer.keyPem).der, 'sha-256')],
       keyExchange: nobleKeyExchange,
       signatures: nobleSignatures,
     });
-    cleanups.push(() => client.close());
-    client.start();
     await client.connected();
     // openssl checked our noble CertificateVerify (-verify asks for it) and agrees on the keys.
     await server.waitFor(/Client certificate/);
@@ -326,24 +316,20 @@ describe.skipIf(!available)('the noble backends against OpenSSL 3 on loopback', 
   it('our noble server against openssl s_client: ECDHE X25519 and ECDSA both ways', async () => {
     const peer = makeOpensslCert('ec');
     cleanups.push(peer.cleanup);
-    const transport = await udpTransport();
-    cleanups.push(() => transport.close());
-    const server = new DtlsEndpoint(transport, {
+    const transport = await loopbackTransport(cleanups);
+    const server = startEndpoint(cleanups, transport, {
       role: 'server',
       certificate: generateCertificate(),
       remoteFingerprints: [computeFingerprint(loadCertificate(peer.certPem, peer.keyPem).der, 'sha-256')],
       keyExchange: nobleKeyExchange,
       signatures: nobleSignatures,
     });
-    cleanups.push(() => server.close());
-    server.start();
     // P-256 stays in the client's list: in TLS 1.2 OpenSSL also holds the server certificate's curve
     // to supported_groups (RFC 8422 §5.1), and answers illegal_parameter otherwise. We pick X25519.
-    const client = new OpensslProcess([
+    const client = startPeer(cleanups, [
       's_client', '-dtls1_2', '-connect', `127.0.0.1:${transport.port}`, '-cert', peer.cert, '-key', peer.key, '-groups', 'X25519:P-256',
       '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60', '-ign_eof',
     ]);
-    cleanups.push(() => client.kill());
     await server.connected();
     const m = await client.waitFor(/Keying material: ([0-9A-F]+)/);
     expect(toHex(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60)).toUpperCase()).toBe(m[1]);

@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeFingerprint, DtlsEndpoint, generateCertificate, loadCertificate, certificateToPem, parseRecords, parseHandshakeFragments } from '../src/index.js';
-import { freeUdpPort, haveOpenssl, makeOpensslCert, OpensslProcess, udpTransport } from './helpers/openssl.js';
+import { cleanupsAfterEach } from './helpers/cleanups.js';
+import { dataIncludes, haveOpenssl, loopbackTransport, makeOpensslCert, startEndpoint, startPeer, startPeerServer } from './helpers/openssl.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const available = haveOpenssl();
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
+const cleanups = cleanupsAfterEach();
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
-const waitData = (ep: DtlsEndpoint, text: string) =>
-  new Promise<void>((resolve) => {
-    let got = '';
-    ep.on('data', (d) => {
-      got += new TextDecoder().decode(d);
-      if (got.includes(text)) resolve();
-    });
-  });
 
 describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client -dtls1_2)', () => {
   for (const [id, name] of [
@@ -28,23 +18,16 @@ describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client
     it(`our client against openssl s_server with ${name}`, async () => {
       const peer = makeOpensslCert('ec');
       cleanups.push(peer.cleanup);
-      const port = await freeUdpPort();
-      const server = new OpensslProcess([
+      const { server, transport } = await startPeerServer(cleanups, (port) => [
         's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', peer.cert, '-key', peer.key,
         '-use_srtp', 'SRTP_AEAD_AES_128_GCM', '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '56', '-naccept', '1',
       ]);
-      cleanups.push(() => server.kill());
-      await server.waitFor(/ACCEPT/);
-      const transport = await udpTransport(port);
-      cleanups.push(() => transport.close());
-      const client = new DtlsEndpoint(transport, {
+      const client = startEndpoint(cleanups, transport, {
         role: 'client',
         certificate: generateCertificate(),
         remoteFingerprints: [computeFingerprint(loadCertificate(peer.certPem, peer.keyPem).der, 'sha-512')],
         cipherSuites: [id],
       });
-      cleanups.push(() => client.close());
-      client.start();
       await client.connected();
       expect(client.cipherSuite).toBe(name);
       expect(client.srtpProfile).toBe('SRTP_AEAD_AES_128_GCM');
@@ -52,7 +35,7 @@ describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client
       expect(toHex(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 56))).toBe(m[1]);
       const k = client.getSrtpKeyingMaterial()!;
       expect(k.clientWriteSalt.length).toBe(12);
-      const fromServer = waitData(client, 'record from openssl');
+      const fromServer = dataIncludes(client, 'record from openssl');
       server.write('record from openssl\n');
       await fromServer;
       client.send(new TextEncoder().encode('record from x/dtls\n'));
@@ -67,26 +50,22 @@ describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client
     it(`our server against openssl s_client -cipher ${cipher}`, async () => {
       const peer = makeOpensslCert('ec');
       cleanups.push(peer.cleanup);
-      const transport = await udpTransport();
-      cleanups.push(() => transport.close());
-      const server = new DtlsEndpoint(transport, {
+      const transport = await loopbackTransport(cleanups);
+      const server = startEndpoint(cleanups, transport, {
         role: 'server',
         certificate: generateCertificate(),
         remoteFingerprints: [computeFingerprint(loadCertificate(peer.certPem, peer.keyPem).der, 'sha-1')],
       });
-      cleanups.push(() => server.close());
-      server.start();
-      const client = new OpensslProcess([
+      const client = startPeer(cleanups, [
         's_client', '-dtls1_2', '-connect', `127.0.0.1:${transport.port}`, '-cert', peer.cert, '-key', peer.key, '-cipher', cipher,
         '-use_srtp', 'SRTP_AES128_CM_SHA1_80', '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60', '-ign_eof',
       ]);
-      cleanups.push(() => client.kill());
       await server.connected();
       expect(server.cipherSuite).toBe(name);
       expect(server.srtpProfile).toBe('SRTP_AES128_CM_HMAC_SHA1_80');
       const m = await client.waitFor(/Keying material: ([0-9A-F]+)/);
       expect(toHex(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(m[1]);
-      const fromClient = waitData(server, 'sealed by openssl');
+      const fromClient = dataIncludes(server, 'sealed by openssl');
       client.write('sealed by openssl\n');
       await fromClient;
       server.send(new TextEncoder().encode('sealed by x/dtls\n'));
@@ -97,22 +76,15 @@ describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client
   it('our client with an RSA certificate: openssl s_server -verify checks our RSA CertificateVerify', async () => {
     const peer = makeOpensslCert('ec');
     cleanups.push(peer.cleanup);
-    const port = await freeUdpPort();
-    const server = new OpensslProcess([
+    const { server, transport } = await startPeerServer(cleanups, (port) => [
       's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', peer.cert, '-key', peer.key, '-naccept', '1', '-Verify', '1',
       '-use_srtp', 'SRTP_AES128_CM_SHA1_80', '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60', '-trace',
     ]);
-    cleanups.push(() => server.kill());
-    await server.waitFor(/ACCEPT/);
-    const transport = await udpTransport(port);
-    cleanups.push(() => transport.close());
-    const client = new DtlsEndpoint(transport, {
+    const client = startEndpoint(cleanups, transport, {
       role: 'client',
       certificate: generateCertificate({ keyType: 'rsa' }),
       remoteFingerprints: [computeFingerprint(loadCertificate(peer.certPem, peer.keyPem).der)],
     });
-    cleanups.push(() => client.close());
-    client.start();
     await client.connected();
     const m = await server.waitFor(/Keying material: ([0-9A-F]+)/);
     expect(toHex(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(m[1]);
@@ -123,15 +95,10 @@ describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client
   it('fragmented flights both ways: openssl s_server -mtu 300 with an RSA certificate, our client at MTU 300', async () => {
     const peer = makeOpensslCert('rsa');
     cleanups.push(peer.cleanup);
-    const port = await freeUdpPort();
-    const server = new OpensslProcess([
+    const { server, transport } = await startPeerServer(cleanups, (port) => [
       's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', peer.cert, '-key', peer.key, '-naccept', '1', '-verify', '1', '-mtu', '300',
       '-use_srtp', 'SRTP_AES128_CM_SHA1_80', '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60',
     ]);
-    cleanups.push(() => server.kill());
-    await server.waitFor(/ACCEPT/);
-    const transport = await udpTransport(port);
-    cleanups.push(() => transport.close());
     const sizes: number[] = [];
     const fragmentedIn: number[] = [];
     const send = transport.send;
@@ -164,26 +131,19 @@ describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client
     it(`our client against openssl s_server (${kind} certificate), mutual auth, use_srtp, exporter, data both ways`, async () => {
       const peer = makeOpensslCert(kind);
       cleanups.push(peer.cleanup);
-      const port = await freeUdpPort();
-      const server = new OpensslProcess([
+      const { server, transport } = await startPeerServer(cleanups, (port) => [
         's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', peer.cert, '-key', peer.key,
         '-use_srtp', 'SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM', '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60',
         '-naccept', '1', '-verify', '1', '-trace',
       ]);
-      cleanups.push(() => server.kill());
-      await server.waitFor(/ACCEPT/);
-      const transport = await udpTransport(port);
-      cleanups.push(() => transport.close());
       const peerDer = loadCertificate(peer.certPem, peer.keyPem).der;
       const ours = generateCertificate();
-      const client = new DtlsEndpoint(transport, {
+      const client = startEndpoint(cleanups, transport, {
         role: 'client',
         certificate: ours,
         remoteFingerprints: [computeFingerprint(peerDer, 'sha-256')],
         srtpProfiles: ['SRTP_AES128_CM_HMAC_SHA1_80', 'SRTP_AEAD_AES_128_GCM'],
       });
-      cleanups.push(() => client.close());
-      client.start();
       await client.connected();
       expect(client.cipherSuite).toBe(kind === 'ec' ? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' : 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
       // openssl picks the first profile of the client list that it supports.
@@ -194,7 +154,7 @@ describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client
       expect(toHex(new Uint8Array([...k.clientWriteKey, ...k.serverWriteKey, ...k.clientWriteSalt, ...k.serverWriteSalt]))).toBe(m[1]);
       // openssl saw our certificate.
       await server.waitFor(/Client certificate/);
-      const fromServer = waitData(client, 'hello from openssl');
+      const fromServer = dataIncludes(client, 'hello from openssl');
       server.write('hello from openssl\n');
       await fromServer;
       client.send(new TextEncoder().encode('hello from x/dtls\n'));
@@ -208,19 +168,15 @@ describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client
     it(`our server against openssl s_client (${kind} client certificate), cookie exchange, use_srtp, exporter, data both ways`, async () => {
       const peer = makeOpensslCert(kind);
       cleanups.push(peer.cleanup);
-      const transport = await udpTransport();
-      cleanups.push(() => transport.close());
+      const transport = await loopbackTransport(cleanups);
       const peerDer = loadCertificate(peer.certPem, peer.keyPem).der;
       const ours = kind === 'ec' ? generateCertificate() : generateCertificate({ keyType: 'rsa' });
       writeFileSync(join(peer.dir, 'ours.pem'), certificateToPem(ours.der));
-      const server = new DtlsEndpoint(transport, { role: 'server', certificate: ours, remoteFingerprints: [computeFingerprint(peerDer, 'sha-256')] });
-      cleanups.push(() => server.close());
-      server.start();
-      const client = new OpensslProcess([
+      const server = startEndpoint(cleanups, transport, { role: 'server', certificate: ours, remoteFingerprints: [computeFingerprint(peerDer, 'sha-256')] });
+      const client = startPeer(cleanups, [
         's_client', '-dtls1_2', '-connect', `127.0.0.1:${transport.port}`, '-cert', peer.cert, '-key', peer.key,
         '-use_srtp', 'SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80', '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60', '-ign_eof', '-trace',
       ]);
-      cleanups.push(() => client.kill());
       await server.connected();
       expect(server.srtpProfile).toBe('SRTP_AEAD_AES_128_GCM');
       expect(server.remoteCertificate).toEqual(peerDer);
@@ -228,7 +184,7 @@ describe.skipIf(!available)('interop with OpenSSL 3 (openssl s_server / s_client
       expect(toHex(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(m[1]);
       expect(server.getSrtpKeyingMaterial()!.clientWriteKey.length).toBe(16);
       await client.waitFor(/Extended master secret: yes/);
-      const fromClient = waitData(server, 'hi from s_client');
+      const fromClient = dataIncludes(server, 'hi from s_client');
       client.write('hi from s_client\n');
       await fromClient;
       server.send(new TextEncoder().encode('hi from x/dtls server\n'));

@@ -3,7 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatagramTransport } from '../../src/index.js';
+import { DtlsEndpoint, type DatagramTransport, type DtlsEndpointOptions } from '../../src/index.js';
 
 export const OPENSSL = '/usr/bin/openssl';
 
@@ -88,4 +88,51 @@ export async function udpTransport(remotePort?: number, localPort = 0): Promise<
     onData: (f) => (cb = f),
     close: () => socket.close(),
   };
+}
+
+/** A peer process (openssl s_client, gnutls-cli…) killed by `cleanups`. */
+export function startPeer(cleanups: Array<() => void>, args: string[], command = OPENSSL): OpensslProcess {
+  const peer = new OpensslProcess(args, command);
+  cleanups.push(() => peer.kill());
+  return peer;
+}
+
+/** A loopback UDP transport (to `remotePort`, or learning it) closed by `cleanups`. */
+export async function loopbackTransport(cleanups: Array<() => void>, remotePort?: number): Promise<DatagramTransport & { socket: Socket; port: number }> {
+  const transport = await udpTransport(remotePort);
+  cleanups.push(() => transport.close());
+  return transport;
+}
+
+/**
+ * A peer server (openssl s_server, gnutls-serv…) started with `args(port)` on a free loopback port,
+ * once it prints `ready`, and our transport to it; both undone by `cleanups`.
+ */
+export async function startPeerServer(
+  cleanups: Array<() => void>,
+  args: (port: number) => string[],
+  { ready = /ACCEPT/, command = OPENSSL }: { ready?: RegExp; command?: string } = {},
+): Promise<{ server: OpensslProcess; transport: DatagramTransport & { socket: Socket; port: number } }> {
+  const port = await freeUdpPort();
+  const server = startPeer(cleanups, args(port), command);
+  await server.waitFor(ready);
+  return { server, transport: await loopbackTransport(cleanups, port) };
+}
+
+/** Our endpoint on `transport`, started, closed by `cleanups`. */
+export function startEndpoint(cleanups: Array<() => void>, transport: DatagramTransport, options: DtlsEndpointOptions): DtlsEndpoint {
+  const endpoint = new DtlsEndpoint(transport, options);
+  cleanups.push(() => endpoint.close());
+  return endpoint.start();
+}
+
+/** Resolves once the application data `endpoint` received contains `text`. */
+export function dataIncludes(endpoint: DtlsEndpoint, text: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let got = '';
+    endpoint.on('data', (d) => {
+      got += new TextDecoder().decode(d);
+      if (got.includes(text)) resolve();
+    });
+  });
 }

@@ -1,23 +1,11 @@
 import { createSocket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeFingerprint, DtlsEndpoint, DtlsError, encodeRecord, generateCertificate, parseHandshakeFragments, parseRecords, encodeHandshakeMessage, type DatagramTransport } from '../src/index.js';
 import { pair, SimulatedNetwork } from './helpers/sim.js';
+import { cleanupsAfterEach } from './helpers/cleanups.js';
+import { carry, handshake, memoryEndpoints, memoryPipe } from './helpers/endpoints.js';
 
-/** Two in-memory transports wired to each other (delivery on the next tick). */
-function memoryPipe(): [DatagramTransport, DatagramTransport] {
-  const cbs: Array<((d: Uint8Array) => void) | undefined> = [undefined, undefined];
-  const make = (i: 0 | 1): DatagramTransport => ({
-    send: (d) => setImmediate(() => cbs[1 - i]?.(d)),
-    onData: (cb) => (cbs[i] = cb),
-    close: () => (cbs[i] = undefined),
-  });
-  return [make(0), make(1)];
-}
-
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('DtlsEndpoint adapter', () => {
   it('client and server over UDP on 127.0.0.1: handshake, data both ways, close_notify', async () => {
@@ -36,12 +24,8 @@ describe('DtlsEndpoint adapter', () => {
     const client = new DtlsEndpoint(udp(a, b.address().port), { role: 'client', certificate: cc, remoteFingerprints: [computeFingerprint(sc.der)] }).start();
     await Promise.all([client.connected(), server.connected()]);
     expect(client.getSrtpKeyingMaterial()).toEqual(server.getSrtpKeyingMaterial());
-    const atServer = new Promise<string>((r) => server.on('data', (d) => r(new TextDecoder().decode(d))));
-    client.send(new TextEncoder().encode('over udp'));
-    expect(await atServer).toBe('over udp');
-    const atClient = new Promise<string>((r) => client.on('data', (d) => r(new TextDecoder().decode(d))));
-    server.send(new TextEncoder().encode('and back'));
-    expect(await atClient).toBe('and back');
+    expect(await carry(client, server, 'over udp')).toBe('over udp');
+    expect(await carry(server, client, 'and back')).toBe('and back');
     const closed = new Promise<void>((r) => server.on('close', () => r()));
     client.close();
     await closed;
@@ -51,15 +35,8 @@ describe('DtlsEndpoint adapter', () => {
   });
 
   it('asTransport gives SCTP a datagram pipe over application data', async () => {
-    const [ta, tb] = memoryPipe();
-    const cc = generateCertificate();
-    const sc = generateCertificate();
-    const client = new DtlsEndpoint(ta, { role: 'client', certificate: cc, remoteFingerprints: [computeFingerprint(sc.der)] });
-    const server = new DtlsEndpoint(tb, { role: 'server', certificate: sc, remoteFingerprints: [computeFingerprint(cc.der)] });
-    cleanups.push(() => client.close(), () => server.close());
-    server.start();
-    client.start();
-    await Promise.all([client.connected(), server.connected()]);
+    const { client, server } = memoryEndpoints(cleanups);
+    await handshake(client, server);
     const pipeA = client.asTransport();
     const pipeB = server.asTransport();
     const got = new Promise<Uint8Array>((r) => pipeB.onData(r));

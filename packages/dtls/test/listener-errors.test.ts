@@ -3,52 +3,27 @@
  * finishes, the listeners after it run, and the exception reaches `onListenerError` when set, else
  * `process`'s `uncaughtException` on the next tick. It is never swallowed.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { computeFingerprint, DtlsEndpoint, generateCertificate, type DatagramTransport } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { withUncaught } from '@x/testing';
+import { cleanupsAfterEach } from './helpers/cleanups.js';
+import { carry, handshake, memoryEndpoints, nextTurn } from './helpers/endpoints.js';
 
-/** Two in-memory transports wired to each other (delivery on the next turn of the loop). */
-function memoryPipe(): [DatagramTransport, DatagramTransport] {
-  const cbs: Array<((d: Uint8Array) => void) | undefined> = [undefined, undefined];
-  const make = (i: 0 | 1): DatagramTransport => ({
-    send: (d) => setImmediate(() => cbs[1 - i]?.(d)),
-    onData: (cb) => (cbs[i] = cb),
-    close: () => (cbs[i] = undefined),
-  });
-  return [make(0), make(1)];
-}
-
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-
-function endpoints(): { client: DtlsEndpoint; server: DtlsEndpoint } {
-  const [ta, tb] = memoryPipe();
-  const cc = generateCertificate();
-  const sc = generateCertificate();
-  const client = new DtlsEndpoint(ta, { role: 'client', certificate: cc, remoteFingerprints: [computeFingerprint(sc.der)] });
-  const server = new DtlsEndpoint(tb, { role: 'server', certificate: sc, remoteFingerprints: [computeFingerprint(cc.der)] });
-  cleanups.push(() => client.close(), () => server.close());
-  return { client, server };
-}
+const cleanups = cleanupsAfterEach();
+const endpoints = () => memoryEndpoints(cleanups);
 
 const text = (d: Uint8Array): string => new TextDecoder().decode(d);
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Resolves once `got` holds `n` entries (polled per turn of the loop, no timing). */
 async function until(got: unknown[], n: number): Promise<void> {
-  while (got.length < n) await new Promise((r) => setImmediate(r));
+  while (got.length < n) await nextTurn();
 }
 
 describe('a DTLS listener that throws', () => {
   it("on 'data': later records still arrive, the next listener runs, the exception reaches uncaughtException", async () => {
     await withUncaught(async (uncaught) => {
       const { client, server } = endpoints();
-      server.start();
-      client.start();
-      await Promise.all([client.connected(), server.connected()]);
+      await handshake(client, server);
       const got: string[] = [];
       const boom = new Error('data listener bug');
       server.on('data', (d) => {
@@ -61,10 +36,8 @@ describe('a DTLS listener that throws', () => {
       expect(got).toEqual(['first', 'second']);
       expect(server.state).toBe('connected');
       // The connection still works both ways after the throw.
-      const back = new Promise<string>((r) => client.on('data', (d) => r(text(d))));
-      server.send(bytes('reply'));
-      expect(await back).toBe('reply');
-      await new Promise((r) => setImmediate(r));
+      expect(await carry(server, client, 'reply')).toBe('reply');
+      await nextTurn();
       expect(uncaught).toEqual([boom]);
     });
   });
@@ -74,9 +47,7 @@ describe('a DTLS listener that throws', () => {
       const { client, server } = endpoints();
       const reported: Array<[unknown, string]> = [];
       server.connection.events.onListenerError = (e, event) => void reported.push([e, event]);
-      server.start();
-      client.start();
-      await Promise.all([client.connected(), server.connected()]);
+      await handshake(client, server);
       const got: string[] = [];
       server.on('data', (d) => {
         got.push(text(d));
@@ -100,14 +71,10 @@ describe('a DTLS listener that throws', () => {
       client.on('connected', () => {
         throw boom;
       });
-      server.start();
-      client.start();
-      await Promise.all([client.connected(), server.connected()]);
+      await handshake(client, server);
       expect(client.state).toBe('connected');
-      const at = new Promise<string>((r) => server.on('data', (d) => r(text(d))));
-      client.send(bytes('after'));
-      expect(await at).toBe('after');
-      await new Promise((r) => setImmediate(r));
+      expect(await carry(client, server, 'after')).toBe('after');
+      await nextTurn();
       expect(uncaught).toEqual([boom]);
     });
   });
@@ -115,9 +82,7 @@ describe('a DTLS listener that throws', () => {
   it("asTransport's onData callback: the next record is still delivered and the exception is reported", async () => {
     await withUncaught(async (uncaught) => {
       const { client, server } = endpoints();
-      server.start();
-      client.start();
-      await Promise.all([client.connected(), server.connected()]);
+      await handshake(client, server);
       const got: string[] = [];
       server.asTransport().onData((d) => {
         got.push(text(d));
@@ -127,16 +92,14 @@ describe('a DTLS listener that throws', () => {
       client.send(bytes('two'));
       await until(got, 2);
       expect(got).toEqual(['one', 'two']);
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       expect(uncaught.map((e) => (e as Error).message)).toEqual(['sctp bug']);
     });
   });
 
   it('a listener removing itself during an emit does not make the next one miss the event', async () => {
     const { client, server } = endpoints();
-    server.start();
-    client.start();
-    await Promise.all([client.connected(), server.connected()]);
+    await handshake(client, server);
     const seen: string[] = [];
     const off = server.on('data', () => {
       seen.push('a');

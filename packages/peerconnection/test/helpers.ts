@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readIvf, readOggOpus } from '@x/rtp';
+import type { Logger } from '@x/base';
 import { afterEach } from 'vitest';
 import { PeerConnectionFactory, type RTCConfiguration, type RTCPeerConnection } from '../src/index.js';
 
@@ -112,4 +113,23 @@ export function vp8Frames(): Uint8Array[] {
 /** The Opus packets of @x/rtp's test vector. */
 export function opusPackets(): Uint8Array[] {
   return readOggOpus(new Uint8Array(readFileSync(new URL('../../rtp/test/vectors/opus.ogg', import.meta.url)))).packets.map((p) => p.slice());
+}
+
+/** A logger that keeps every line and lets a test wait for one. */
+export function recorder(): Logger & { lines: string[]; seen(re: RegExp): Promise<string> } {
+  const lines: string[] = [];
+  const waiting: Array<[RegExp, (l: string) => void]> = [];
+  const add = (l: string): void => {
+    lines.push(l);
+    for (const [re, resolve] of [...waiting]) if (re.test(l)) resolve(l);
+  };
+  return {
+    lines,
+    debug: (m) => add(`debug ${m}`),
+    warn: (m) => add(`warn ${m}`),
+    seen: (re) => {
+      const found = lines.find((l) => re.test(l));
+      return found !== undefined ? Promise.resolve(found) : new Promise((resolve) => waiting.push([re, resolve]));
+    },
+  };
 }

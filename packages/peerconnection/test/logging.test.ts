@@ -2,29 +2,9 @@
  * Failures that explain themselves: with a logger given to the factory, a connection that does
  * not connect says why, through every layer (ICE, DTLS, the peer connection), on loopback.
  */
-import type { Logger } from '@x/base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PeerConnectionFactory, RTCError, type IceSettings, type RTCPeerConnection } from '../src/index.js';
-import { tasks } from './helpers.js';
-
-/** A logger that keeps every line and lets a test wait for one. */
-function recorder(): Logger & { lines: string[]; seen(re: RegExp): Promise<string> } {
-  const lines: string[] = [];
-  const waiting: Array<[RegExp, (l: string) => void]> = [];
-  const add = (l: string): void => {
-    lines.push(l);
-    for (const [re, resolve] of [...waiting]) if (re.test(l)) resolve(l);
-  };
-  return {
-    lines,
-    debug: (m) => add(`debug ${m}`),
-    warn: (m) => add(`warn ${m}`),
-    seen: (re) => {
-      const found = lines.find((l) => re.test(l));
-      return found !== undefined ? Promise.resolve(found) : new Promise((resolve) => waiting.push([re, resolve]));
-    },
-  };
-}
+import { recorder, tasks } from './helpers.js';
 
 const v4: IceSettings = { includeLoopback: true, ipv6: false, ipFilter: (a) => a === '127.0.0.1' };
 const v6: IceSettings = { includeLoopback: true, ipv4: false, ipFilter: (a) => a === '::1' };

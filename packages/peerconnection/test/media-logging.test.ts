@@ -9,26 +9,7 @@ import dgram from 'node:dgram';
 import type { Logger } from '@x/base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MediaStreamTrack, PeerConnectionFactory, type RTCPeerConnection } from '../src/index.js';
-import { connected, negotiate, tasks } from './helpers.js';
-
-/** A logger that keeps every line and lets a test wait for one. */
-function recorder(): Logger & { lines: string[]; seen(re: RegExp): Promise<string> } {
-  const lines: string[] = [];
-  const waiting: Array<[RegExp, (l: string) => void]> = [];
-  const add = (l: string): void => {
-    lines.push(l);
-    for (const [re, resolve] of [...waiting]) if (re.test(l)) resolve(l);
-  };
-  return {
-    lines,
-    debug: (m) => add(`debug ${m}`),
-    warn: (m) => add(`warn ${m}`),
-    seen: (re) => {
-      const found = lines.find((l) => re.test(l));
-      return found !== undefined ? Promise.resolve(found) : new Promise((resolve) => waiting.push([re, resolve]));
-    },
-  };
-}
+import { connected, negotiate, recorder, tasks } from './helpers.js';
 
 /** SRTP (not SRTCP) by its clear header: version 2, payload type outside RTCP's 192–223. */
 const isRtp = (d: Uint8Array): boolean => (d[0]! & 0xc0) === 0x80 && !(d[1]! >= 192 && d[1]! <= 223);

@@ -76,6 +76,18 @@ export async function negotiate(a: RTCPeerConnection, b: RTCPeerConnection): Pro
   await a.setRemoteDescription(b.localDescription!);
 }
 
+/**
+ * Offer/answer in which b is told a wrong fingerprint for a (the offerer): b's DTLS (the client)
+ * must refuse a's certificate.
+ */
+export async function negotiateForgedFingerprint(a: RTCPeerConnection, b: RTCPeerConnection): Promise<void> {
+  await a.setLocalDescription();
+  const forged = a.localDescription!.sdp.replace(/(a=fingerprint:sha-256 )([0-9A-F]{2})/, (_m, p: string, h: string) => p + (h === '00' ? '11' : '00'));
+  await b.setRemoteDescription({ type: 'offer', sdp: forged });
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription!);
+}
+
 /** Two loopback connections that trickle candidates to each other. */
 export function loopbackPair(): { a: RTCPeerConnection; b: RTCPeerConnection } {
   const a = loopback.createPeerConnection();

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PeerConnectionFactory, RTCError, type IceSettings, type RTCPeerConnection } from '../src/index.js';
-import { recorder, tasks } from './helpers.js';
+import { negotiateForgedFingerprint, recorder, tasks } from './helpers.js';
 
 const v4: IceSettings = { includeLoopback: true, ipv6: false, ipFilter: (a) => a === '127.0.0.1' };
 const v6: IceSettings = { includeLoopback: true, ipv4: false, ipFilter: (a) => a === '::1' };
@@ -124,12 +124,7 @@ describe('a connection that does not connect says why', () => {
     a.onicecandidate = (e) => void b.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
     b.onicecandidate = (e) => void a.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
     a.createDataChannel('x');
-    await a.setLocalDescription();
-    // b is told a wrong fingerprint for a: b's DTLS (the client) must refuse a's certificate.
-    const forged = a.localDescription!.sdp.replace(/(a=fingerprint:sha-256 )([0-9A-F]{2})/, (_m, p: string, h: string) => p + (h === '00' ? '11' : '00'));
-    await b.setRemoteDescription({ type: 'offer', sdp: forged });
-    await b.setLocalDescription();
-    await a.setRemoteDescription(b.localDescription!);
+    await negotiateForgedFingerprint(a, b);
     const errors = { a: [] as RTCError[], b: [] as RTCError[] };
     a.sctp!.transport.addEventListener('error', (e) => errors.a.push((e as unknown as { error: RTCError }).error));
     b.sctp!.transport.addEventListener('error', (e) => errors.b.push((e as unknown as { error: RTCError }).error));

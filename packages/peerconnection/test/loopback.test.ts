@@ -4,7 +4,7 @@
 import { parse } from '@x/sdp';
 import { describe, expect, it } from 'vitest';
 import type { RTCDataChannel, RTCDataChannelEvent, RTCPeerConnection, RTCPeerConnectionIceEvent } from '../src/index.js';
-import { connected, loopback, negotiate, next, tasks } from './helpers.js';
+import { connected, loopback, negotiate, negotiateForgedFingerprint, next, tasks } from './helpers.js';
 
 function udpSockets(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
@@ -186,12 +186,7 @@ describe('two peers on loopback', () => {
     const sockets = udpSockets();
     const { a, b } = pair();
     a.createDataChannel('x');
-    await a.setLocalDescription();
-    // b is told a wrong fingerprint for a: b's DTLS (the client) must refuse a's certificate.
-    const forged = a.localDescription!.sdp.replace(/(a=fingerprint:sha-256 )([0-9A-F]{2})/, (_m, p: string, h: string) => p + (h === '00' ? '11' : '00'));
-    await b.setRemoteDescription({ type: 'offer', sdp: forged });
-    await b.setLocalDescription();
-    await a.setRemoteDescription(b.localDescription!);
+    await negotiateForgedFingerprint(a, b);
     const dtlsEvents: string[] = [];
     const failed = new Promise<void>((resolve) => {
       b.addEventListener('connectionstatechange', () => b.connectionState === 'failed' && resolve());

@@ -11,12 +11,10 @@
 // Also Chromium's `getSynchronizationSources()` (the level we wrote) and its negotiated codecs.
 // Prints one JSON line.
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { readOggOpus } from '@x/rtp';
 import { MediaStreamTrack, PeerConnectionFactory } from '../../dist/index.js';
-import { chromiumFlags } from './chromium-flags.mjs';
+import { candidatePage, launchChromium } from './chromium-page.mjs';
 
-const flags = [...chromiumFlags, '--autoplay-policy=no-user-gesture-required'];
 const out = { heard: [], chromiumToneChanges: [], oursToneChanges: [], peaks: [] };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const opus = readOggOpus(new Uint8Array(readFileSync(new URL('../../../rtp/test/vectors/opus.ogg', import.meta.url)))).packets;
@@ -34,12 +32,9 @@ async function until(probe, ms) {
 }
 
 try {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: flags });
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   const page = await browser.newPage();
-  await page.route('http://127.0.0.1:9/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>x</title>' }));
-  await page.goto('http://127.0.0.1:9/');
-  const candidatesFromChromium = [];
-  await page.exposeFunction('__candidate', (c) => candidatesFromChromium.push(c));
+  const candidates = await candidatePage(page);
   out.offer = await page.evaluate(async () => {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     const pc = new RTCPeerConnection();
@@ -50,9 +45,7 @@ try {
     await pc.setLocalDescription();
     return pc.localDescription.sdp;
   });
-  ours.onicecandidate = (e) => {
-    if (e.candidate) page.evaluate((c) => window.pc.addIceCandidate(c), e.candidate.toJSON()).catch(() => undefined);
-  };
+  candidates.trickleFrom(ours);
   ours.ontrack = (e) => {
     e.track.ontelephoneevent = (ev) => out.heard.push({ tone: ev.tone, event: ev.event, volume: ev.volume });
   };
@@ -62,13 +55,8 @@ try {
   await ours.setLocalDescription();
   out.answer = ours.localDescription.sdp;
   await page.evaluate((sdp) => window.pc.setRemoteDescription({ type: 'answer', sdp }), out.answer);
-  const added = new Set();
   const connected = await until(async () => {
-    for (const c of candidatesFromChromium) {
-      if (added.has(c.candidate)) continue;
-      added.add(c.candidate);
-      await ours.addIceCandidate(c).catch(() => undefined);
-    }
+    await candidates.addCandidatesTo(ours);
     return ours.connectionState === 'connected' && (await page.evaluate(() => window.pc.connectionState)) === 'connected';
   }, 20000);
   if (!connected) throw new Error(`not connected: ours ${ours.connectionState}`);

@@ -4,22 +4,16 @@
 // bandwidth estimate allows; small layers and the field trial lifting libwebrtc's per-resolution
 // layer limit let at least two fit). Prints one JSON line: Chromium's
 // offer, our answer, and the frames that arrived per rid.
-import { chromium } from 'playwright-core';
 import { PeerConnectionFactory } from '../../dist/index.js';
-import { chromiumFlags } from './chromium-flags.mjs';
+import { candidatePage, launchChromium } from './chromium-page.mjs';
 
-const flags = [...chromiumFlags, '--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/'];
 const out = { frames: {}, keyframes: {} };
 let browser;
 const ours = new PeerConnectionFactory({ ice: { includeLoopback: true, ipv6: false, ipFilter: (a) => a === '127.0.0.1' } }).createPeerConnection();
 try {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: flags });
+  browser = await launchChromium(['--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/']);
   const page = await browser.newPage();
-  // A secure context without a socket: the page is answered by a route handler.
-  await page.route('http://127.0.0.1:9/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>x</title>' }));
-  await page.goto('http://127.0.0.1:9/');
-  const candidatesFromChromium = [];
-  await page.exposeFunction('__candidate', (c) => candidatesFromChromium.push(c));
+  const candidates = await candidatePage(page);
   out.offer = await page.evaluate(async () => {
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 } });
     const pc = new RTCPeerConnection();
@@ -32,9 +26,7 @@ try {
     await pc.setLocalDescription();
     return pc.localDescription.sdp;
   });
-  ours.onicecandidate = (e) => {
-    if (e.candidate) page.evaluate((c) => window.pc.addIceCandidate(c), e.candidate.toJSON()).catch(() => undefined);
-  };
+  candidates.trickleFrom(ours);
   ours.ontrack = (e) => {
     e.track.onFrame = (f) => {
       const rid = f.rid ?? '';
@@ -46,14 +38,9 @@ try {
   await ours.setLocalDescription();
   out.answer = ours.localDescription.sdp;
   await page.evaluate((sdp) => window.pc.setRemoteDescription({ type: 'answer', sdp }), out.answer);
-  const added = new Set();
   // Until two layers have delivered keyframes and frames (bounded by the test's timeout).
   for (;;) {
-    for (const c of candidatesFromChromium) {
-      if (added.has(c.candidate)) continue;
-      added.add(c.candidate);
-      await ours.addIceCandidate(c).catch(() => undefined);
-    }
+    await candidates.addCandidatesTo(ours);
     await new Promise((r) => setTimeout(r, 200));
     // Chromium sends the layers its bandwidth estimate allows; wait for the layers it reports.
     const sending = await page.evaluate(async () => {

@@ -7,9 +7,8 @@
 // availableOutgoingBitrate and packetsReceived (our RTCP), and the video outbound-rtp's
 // targetBitrate, bytesSent and frame size.
 // Prints one JSON line: { runs: { feedback: Trial, none: Trial } } or { error }.
-import { chromium } from 'playwright-core';
 import { PeerConnectionFactory } from '../../dist/index.js';
-import { chromiumFlags } from './chromium-flags.mjs';
+import { candidatePage, launchChromium } from './chromium-page.mjs';
 
 const SECONDS = 10;
 const TCC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
@@ -24,10 +23,7 @@ async function trial(browser, feedback) {
   const page = await browser.newPage();
   const ours = factory.createPeerConnection();
   try {
-    await page.route('http://127.0.0.1:9/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>x</title>' }));
-    await page.goto('http://127.0.0.1:9/');
-    const candidatesFromChromium = [];
-    await page.exposeFunction('__candidate', (c) => candidatesFromChromium.push(c));
+    const candidates = await candidatePage(page);
     out.offer = await page.evaluate(async () => {
       const canvas = document.createElement('canvas');
       canvas.width = 640;
@@ -62,9 +58,7 @@ async function trial(browser, feedback) {
       await pc.setLocalDescription();
       return pc.localDescription.sdp;
     });
-    ours.onicecandidate = (e) => {
-      if (e.candidate) page.evaluate((c) => window.pc.addIceCandidate(c), e.candidate.toJSON()).catch(() => undefined);
-    };
+    candidates.trickleFrom(ours);
     ours.ontrack = (e) => {
       e.track.onFrame = () => out.framesReceived++;
     };
@@ -72,14 +66,7 @@ async function trial(browser, feedback) {
     await ours.setLocalDescription();
     out.answer = ours.localDescription.sdp;
     await page.evaluate((sdp) => window.pc.setRemoteDescription({ type: 'answer', sdp }), out.answer);
-    const added = new Set();
-    const addCandidates = async () => {
-      for (const c of candidatesFromChromium) {
-        if (added.has(c.candidate)) continue;
-        added.add(c.candidate);
-        await ours.addIceCandidate(c).catch(() => undefined);
-      }
-    };
+    const addCandidates = () => candidates.addCandidatesTo(ours);
     // Until Chromium is connected and sending (bounded by the test's timeout).
     for (;;) {
       await addCandidates();
@@ -114,7 +101,7 @@ async function trial(browser, feedback) {
 const out = { runs: {} };
 let browser;
 try {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumFlags });
+  browser = await launchChromium();
   out.runs.none = await trial(browser, false);
   out.runs.feedback = await trial(browser, true);
 } catch (e) {

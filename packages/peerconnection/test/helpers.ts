@@ -68,6 +68,14 @@ export function thrown(fn: () => unknown): string {
   return 'nothing';
 }
 
+/** Offer/answer through explicit createOffer()/createAnswer(), as the WPT tests do (no candidates exchanged). */
+export async function exchange(offerer: RTCPeerConnection, answerer: RTCPeerConnection): Promise<void> {
+  await offerer.setLocalDescription(await offerer.createOffer());
+  await answerer.setRemoteDescription(offerer.localDescription!);
+  await answerer.setLocalDescription(await answerer.createAnswer());
+  await offerer.setRemoteDescription(answerer.localDescription!);
+}
+
 /** Full offer/answer between two connections (no candidates exchanged). */
 export async function negotiate(a: RTCPeerConnection, b: RTCPeerConnection): Promise<void> {
   await a.setLocalDescription();

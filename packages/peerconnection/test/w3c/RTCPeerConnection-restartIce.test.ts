@@ -4,18 +4,11 @@
 // survives a rollback or a remote offer, and is satisfied once a restart was negotiated.
 import { describe, expect, it } from 'vitest';
 import type { RTCPeerConnection } from '../../src/index.js';
-import { closedAfterEach, next, thrown } from '../helpers.js';
+import { closedAfterEach, exchange, next, thrown } from '../helpers.js';
 
 const pc = closedAfterEach();
 
 const ufrag = (p: RTCPeerConnection): string => p.localDescription!.sdp.match(/^a=ice-ufrag:(\S+)/m)![1]!;
-
-async function exchange(offerer: RTCPeerConnection, answerer: RTCPeerConnection): Promise<void> {
-  await offerer.setLocalDescription(await offerer.createOffer());
-  await answerer.setRemoteDescription(offerer.localDescription!);
-  await answerer.setLocalDescription(await answerer.createAnswer());
-  await offerer.setRemoteDescription(answerer.localDescription!);
-}
 
 /** Two connections that negotiated one audio transceiver. */
 async function negotiated(): Promise<[RTCPeerConnection, RTCPeerConnection]> {

@@ -4,17 +4,10 @@
 // also compares the remote track's id with the sender's: the current spec makes the receiver's
 // track id the UA's own (msid no longer names it), so that is not asserted here.
 import { describe, expect, it } from 'vitest';
-import { MediaStream, MediaStreamTrack, type RTCPeerConnection, type RTCPeerConnectionTrackEvent } from '../../src/index.js';
-import { closedAfterEach, next, thrown } from '../helpers.js';
+import { MediaStream, MediaStreamTrack, type RTCPeerConnectionTrackEvent } from '../../src/index.js';
+import { closedAfterEach, exchange, next, thrown } from '../helpers.js';
 
 const pc = closedAfterEach();
-
-async function exchange(offerer: RTCPeerConnection, answerer: RTCPeerConnection): Promise<void> {
-  await offerer.setLocalDescription(await offerer.createOffer());
-  await answerer.setRemoteDescription(offerer.localDescription!);
-  await answerer.setLocalDescription(await answerer.createAnswer());
-  await offerer.setRemoteDescription(answerer.localDescription!);
-}
 
 describe('RTCRtpSender.setStreams()', () => {
   it('the peer\'s track event reports every stream set, each holding the track', async () => {

@@ -4,17 +4,9 @@
 // transceiver never negotiated, leaves it out; once the answer is applied the transceiver is
 // stopped on both sides and leaves the set of transceivers, senders and receivers.
 import { describe, expect, it } from 'vitest';
-import type { RTCPeerConnection } from '../../src/index.js';
-import { closedAfterEach, next, thrown } from '../helpers.js';
+import { closedAfterEach, exchange, next, thrown } from '../helpers.js';
 
 const pc = closedAfterEach();
-
-async function exchange(offerer: RTCPeerConnection, answerer: RTCPeerConnection): Promise<void> {
-  await offerer.setLocalDescription(await offerer.createOffer());
-  await answerer.setRemoteDescription(offerer.localDescription!);
-  await answerer.setLocalDescription(await answerer.createAnswer());
-  await offerer.setRemoteDescription(answerer.localDescription!);
-}
 
 describe('RTCRtpTransceiver.stop()', () => {
   it('makes the direction stopped at once, ends the receiver track, keeps currentDirection until negotiated', () => {

@@ -1,5 +1,6 @@
 import type { AesGcm, SrtpCryptoProvider } from './crypto-provider.js';
 import type { SessionKeys } from './key-derivation.js';
+import { GCM_LAYOUT, KeystreamCache } from './keystream-cache.js';
 import { writeUint32, type SrtpTransform } from './srtp-transform.js';
 
 const TAG = 16;
@@ -18,12 +19,18 @@ export class AeadAesGcmTransform implements SrtpTransform {
   private readonly rtcpSalt: Uint8Array;
   private readonly iv = new Uint8Array(12);
   private readonly rtcpAad = new Uint8Array(12);
+  /** E(J0) ‖ keystream of a stream's next packets in one block-cipher call, when the backend allows. */
+  private readonly rtpKeystream: KeystreamCache | undefined;
 
   constructor(rtp: SessionKeys, rtcp: SessionKeys, crypto: SrtpCryptoProvider) {
     this.rtpGcm = crypto.aesGcm(rtp.encryptionKey);
     this.rtcpGcm = crypto.aesGcm(rtcp.encryptionKey);
     this.rtpSalt = rtp.salt.slice();
     this.rtcpSalt = rtcp.salt.slice();
+    const g = this.rtpGcm;
+    if (g.encryptBlocks && g.sealWithKeystream && g.openWithKeystream) {
+      this.rtpKeystream = new KeystreamCache({ encryptBlocks: (blocks) => g.encryptBlocks!(blocks) }, this.rtpSalt, GCM_LAYOUT);
+    }
   }
 
   /** IV = salt XOR (00 00 || SSRC || a || b) with a, b the 32- and 16-bit halves of §8.1/§9.1. */
@@ -44,12 +51,25 @@ export class AeadAesGcmTransform implements SrtpTransform {
   }
 
   protectRtp(buf: Uint8Array, length: number, headerLength: number, ssrc: number, roc: number, seq: number): number {
+    const cache = this.rtpKeystream;
+    const at = cache ? cache.locate(ssrc, roc, seq, length - headerLength) : -1;
+    if (at >= 0) {
+      const batch = cache!.found!;
+      this.rtpGcm.sealWithKeystream!(batch.keystream, at, batch.words, buf.subarray(0, headerLength), buf, headerLength, length);
+      return length + TAG;
+    }
     this.rtpGcm.seal(this.setIv(this.rtpSalt, ssrc, roc, seq), buf.subarray(0, headerLength), buf, headerLength, length);
     return length + TAG;
   }
 
   unprotectRtp(buf: Uint8Array, length: number, headerLength: number, ssrc: number, roc: number, seq: number): number {
     const end = length - TAG;
+    const cache = this.rtpKeystream;
+    const at = cache ? cache.locate(ssrc, roc, seq, end - headerLength) : -1;
+    if (at >= 0) {
+      const batch = cache!.found!;
+      return this.rtpGcm.openWithKeystream!(batch.keystream, at, batch.words, buf.subarray(0, headerLength), buf, headerLength, end) ? end : -1;
+    }
     const ok = this.rtpGcm.open(this.setIv(this.rtpSalt, ssrc, roc, seq), buf.subarray(0, headerLength), buf, headerLength, end);
     return ok ? end : -1;
   }

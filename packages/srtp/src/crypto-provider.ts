@@ -37,6 +37,18 @@ export interface AesGcm {
    * left as it was.
    */
   open(iv: Uint8Array, aad: Uint8Array, data: Uint8Array, start: number, end: number): boolean;
+  /**
+   * Optional, with the two below: lets the caller compute the counter blocks of several packets
+   * in one AES-ECB call (see {@link AesCounterMode.encryptBlocks}), as the keystream cache does.
+   */
+  encryptBlocks?(blocks: Uint8Array): Uint8Array;
+  /**
+   * {@link seal} given `ks[ksPos, …)` = E(J0) ‖ E(J0 + 1) ‖ … for this IV, at least
+   * 16 + (end − start) bytes. `ksWords`, when given, is a word view of the whole of `ks.buffer`.
+   */
+  sealWithKeystream?(ks: Uint8Array, ksPos: number, ksWords: Uint32Array | undefined, aad: Uint8Array, data: Uint8Array, start: number, end: number): void;
+  /** {@link open} given the keystream as for {@link sealWithKeystream}. */
+  openWithKeystream?(ks: Uint8Array, ksPos: number, ksWords: Uint32Array | undefined, aad: Uint8Array, data: Uint8Array, start: number, end: number): boolean;
 }
 
 /** Makes keyed primitive instances; one per session key, reused for every packet. */

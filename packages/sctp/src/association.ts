@@ -56,6 +56,7 @@ export class Association extends AssociationCore {
         options.unordered === true,
         pr ? options.maxRetransmits : undefined,
         pr && options.maxPacketLifeTime !== undefined ? now + options.maxPacketLifeTime : undefined,
+        options.counted !== false,
       ),
     );
   }

@@ -107,7 +107,7 @@ export class DataChannelManager extends Emitter<DataChannelManagerEvents> implem
         label: ch.label,
         protocol: ch.protocol,
       };
-      this.assoc!.send(ch.id, Ppid.DCEP, encodeDcep(open));
+      this.assoc!.send(ch.id, Ppid.DCEP, encodeDcep(open), { counted: false });
       this.wake();
     }
     if (later) queueMicrotask(() => ch.readyState === 'connecting' && ch.setState('open'));
@@ -120,7 +120,8 @@ export class DataChannelManager extends Emitter<DataChannelManagerEvents> implem
   sendOnChannel(ch: DataChannel, ppid: number, data: Uint8Array): void {
     const a = this.assoc;
     if (a === undefined) throw new SctpError('invalid-state', 'no association');
-    const opts: SendOptions = { unordered: !ch.ordered && ch.acknowledged };
+    // The byte standing in for an empty message (RFC 8831 §6.6) is not the application's data.
+    const opts: SendOptions = { unordered: !ch.ordered && ch.acknowledged, counted: ppid !== Ppid.STRING_EMPTY && ppid !== Ppid.BINARY_EMPTY };
     if (ch.maxRetransmits !== undefined) opts.maxRetransmits = ch.maxRetransmits;
     if (ch.maxPacketLifeTime !== undefined) opts.maxPacketLifeTime = ch.maxPacketLifeTime;
     a.send(ch.id, ppid, data, opts);
@@ -201,7 +202,7 @@ export class DataChannelManager extends Emitter<DataChannelManagerEvents> implem
     if (t === 0x02) init.maxPacketLifeTime = m.reliabilityParameter;
     const ch = new DataChannel(this, sid, m.label, init, true);
     this.channels.set(sid, ch);
-    this.assoc!.send(sid, Ppid.DCEP, encodeDcep({ type: DcepMessageType.DATA_CHANNEL_ACK }));
+    this.assoc!.send(sid, Ppid.DCEP, encodeDcep({ type: DcepMessageType.DATA_CHANNEL_ACK }), { counted: false });
     this.wake();
     ch.readyState = 'open';
     this.emit('datachannel', ch);

@@ -6,6 +6,12 @@ export interface SendOptions {
   maxRetransmits?: number;
   /** PR-SCTP timed reliability: abandon this many ms after the message was queued. */
   maxPacketLifeTime?: number;
+  /**
+   * Whether the message counts in the stream's buffered amount. Default true; false for what the
+   * application did not send as data (RFC 8832 DCEP messages, the byte standing in for an empty
+   * message), which W3C `bufferedAmount` leaves out.
+   */
+  counted?: boolean;
 }
 
 /** A user message on its way out; fragmented lazily as the window opens. */
@@ -26,14 +32,18 @@ export class OutboundMessage {
     readonly maxRetransmits: number | undefined,
     /** Absolute time (ms) after which the message is abandoned; undefined means never. */
     readonly expiresAt: number | undefined,
+    /** Counted in the stream's buffered amount (see {@link SendOptions.counted}). */
+    readonly counted = true,
   ) {}
 }
 
 /** Outgoing state of one stream. */
 export interface OutboundStream {
   nextSsn: number;
-  /** Bytes queued on the stream and not yet handed to the network. */
+  /** Bytes of counted messages queued on the stream and not yet handed to the network. */
   buffered: number;
+  /** Bytes of every message queued on the stream, counted or not. */
+  queued: number;
   /** The bufferedamountlow threshold. */
   lowThreshold: number;
 }
@@ -58,7 +68,7 @@ export class SendQueue {
   stream(sid: number): OutboundStream {
     let s = this.streams.get(sid);
     if (s === undefined) {
-      s = { nextSsn: 0, buffered: 0, lowThreshold: 0 };
+      s = { nextSsn: 0, buffered: 0, queued: 0, lowThreshold: 0 };
       this.streams.set(sid, s);
     }
     return s;
@@ -68,7 +78,9 @@ export class SendQueue {
   push(m: OutboundMessage): void {
     this.items.push(m);
     this.buffered += m.data.length;
-    this.stream(m.streamIdentifier).buffered += m.data.length;
+    const s = this.stream(m.streamIdentifier);
+    s.queued += m.data.length;
+    if (m.counted) s.buffered += m.data.length;
   }
 
   /** Whether nothing is queued. */
@@ -96,7 +108,7 @@ export class SendQueue {
   /** Notes that `n` bytes of the front message were cut into a chunk; pops it when done. */
   consumed(m: OutboundMessage, n: number): void {
     m.offset += n;
-    this.account(m.streamIdentifier, n);
+    this.account(m, n);
     if (m.offset === m.data.length) this.pop();
   }
 
@@ -108,7 +120,7 @@ export class SendQueue {
   /** Whether any message of the stream is still queued. */
   hasQueued(sid: number): boolean {
     const s = this.streams.get(sid);
-    return s !== undefined && s.buffered > 0;
+    return s !== undefined && s.queued > 0;
   }
 
   /** Resets the outgoing SSN of streams (RFC 6525 §5.1.4); an empty list means all. */
@@ -123,11 +135,11 @@ export class SendQueue {
   /** Forgets a closed stream's state. */
   deleteStream(sid: number): void {
     const s = this.streams.get(sid);
-    if (s !== undefined && s.buffered === 0) this.streams.delete(sid);
+    if (s !== undefined && s.queued === 0) this.streams.delete(sid);
   }
 
   private drop(m: OutboundMessage): void {
-    this.account(m.streamIdentifier, m.data.length - m.offset);
+    this.account(m, m.data.length - m.offset);
     m.offset = m.data.length;
     this.pop();
   }
@@ -143,10 +155,13 @@ export class SendQueue {
     }
   }
 
-  private account(sid: number, n: number): void {
+  private account(m: OutboundMessage, n: number): void {
     if (n === 0) return;
     this.buffered -= n;
+    const sid = m.streamIdentifier;
     const s = this.stream(sid);
+    s.queued -= n;
+    if (!m.counted) return;
     const before = s.buffered;
     s.buffered -= n;
     if (before > s.lowThreshold && s.buffered <= s.lowThreshold) this.onLow(sid);

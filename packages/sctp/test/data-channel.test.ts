@@ -158,6 +158,32 @@ describe('data channels (RFC 8831) and DCEP (RFC 8832)', () => {
     expect(lows).toBe(1);
   });
 
+  it('bufferedAmount counts only application data: no DCEP OPEN or ACK, no stand-in byte of an empty message', async () => {
+    const { net, client, server } = await up();
+    let remote: DataChannel | undefined;
+    let remoteLows = 0;
+    server.on('datachannel', (c) => {
+      remote = c;
+      c.on('bufferedamountlow', () => remoteLows++);
+      // The ACK is queued by now, and is not the application's.
+      expect(c.bufferedAmount).toBe(0);
+    });
+    const ch = client.createDataChannel('dcep');
+    let lows = 0;
+    ch.on('bufferedamountlow', () => lows++);
+    expect(ch.bufferedAmount).toBe(0);
+    await tick();
+    net.runUntil(() => remote !== undefined);
+    net.pump();
+    expect(remoteLows).toBe(0);
+    const got = collect(remote!);
+    ch.send('');
+    ch.send(new Uint8Array(0));
+    expect(ch.bufferedAmount).toBe(0);
+    net.runUntil(() => got.length === 2);
+    expect(lows).toBe(0);
+  });
+
   it('closing one channel resets its stream while another keeps flowing', async () => {
     const { net, client, server } = await up({ loss: 0.05, seed: 11 });
     const remotes = new Map<string, DataChannel>();

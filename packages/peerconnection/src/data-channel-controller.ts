@@ -21,19 +21,25 @@ function unsignedShort(v: unknown, name: string): number | null {
   return t;
 }
 
+/** WebIDL `USVString`: a lone surrogate becomes U+FFFD. */
+function usvString(v: unknown): string {
+  return String(v).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 function byteLength(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
 /** Validates createDataChannel's arguments as the spec orders the checks (W3C §4.4.1.6). */
 export function validateDataChannelInit(label: unknown, init: RTCDataChannelInit = {}): DataChannelParameters {
-  const l = String(label);
-  const protocol = init.protocol === undefined ? '' : String(init.protocol);
+  const l = usvString(label);
+  const protocol = init.protocol === undefined ? '' : usvString(init.protocol);
   if (byteLength(l) > 65535) throw new TypeError('label is longer than 65535 bytes');
   if (byteLength(protocol) > 65535) throw new TypeError('protocol is longer than 65535 bytes');
   const maxPacketLifeTime = unsignedShort(init.maxPacketLifeTime, 'maxPacketLifeTime');
   const maxRetransmits = unsignedShort(init.maxRetransmits, 'maxRetransmits');
-  const negotiated = init.negotiated === true;
+  // WebIDL boolean: null and other falsy values are false, undefined takes the default.
+  const negotiated = Boolean(init.negotiated);
   const id = unsignedShort(init.id, 'id');
   const priority = init.priority ?? 'low';
   if (!PRIORITIES.has(priority)) throw new TypeError(`'${String(priority)}' is not a valid value for enumeration RTCPriorityType`);
@@ -42,7 +48,7 @@ export function validateDataChannelInit(label: unknown, init: RTCDataChannelInit
   if (negotiated && id === 65535) throw new TypeError('id 65535 is not a valid stream id');
   return {
     label: l,
-    ordered: init.ordered ?? true,
+    ordered: init.ordered === undefined ? true : Boolean(init.ordered),
     maxPacketLifeTime,
     maxRetransmits,
     protocol,

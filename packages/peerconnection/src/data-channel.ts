@@ -78,6 +78,10 @@ export class RTCDataChannel extends RTCEventTarget {
   #queue: Outgoing[] = [];
   #queuedBytes = 0;
   #pumping = false;
+  /** [[BufferedAmount]] once the channel is closed: it is not reset (W3C §6.2 bufferedAmount). */
+  #finalBufferedAmount: number | undefined;
+  /** Message tasks queued and not yet run: close, closing and error wait for them. */
+  #inbound = 0;
   readonly #owner: DataChannelOwner;
   /** @internal Message and byte counters for getStats. */
   readonly counters = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0 };
@@ -107,6 +111,7 @@ export class RTCDataChannel extends RTCEventTarget {
   }
   /** Bytes queued by send() and not yet sent. */
   get bufferedAmount(): number {
+    if (this.#finalBufferedAmount !== undefined) return this.#finalBufferedAmount;
     return (this.#channel?.bufferedAmount ?? 0) + this.#queuedBytes;
   }
   /** bufferedamountlow fires when bufferedAmount falls to or below this. */
@@ -124,8 +129,9 @@ export class RTCDataChannel extends RTCEventTarget {
     return this.#binaryType;
   }
   set binaryType(t: BinaryType) {
-    if (t !== 'arraybuffer' && t !== 'blob') throw domException('SyntaxError', `'${String(t)}' is not a valid binaryType`);
-    this.#binaryType = t;
+    // A WebIDL enum attribute (W3C §6.2, HTML's BinaryType): another value is ignored, not an error.
+    const v = `${t}`;
+    if (v === 'arraybuffer' || v === 'blob') this.#binaryType = v;
   }
 
   /** `open` handler: The channel opened. */
@@ -255,18 +261,23 @@ export class RTCDataChannel extends RTCEventTarget {
     });
     channel.on('message', (data) => this.#deliver(data));
     channel.on('bufferedamountlow', () => this.fire('bufferedamountlow'));
-    channel.on('closing', () => {
+    // Messages received before the stream was reset come first: each is its own task.
+    channel.on('closing', () => this.#afterMessages(() => {
       if (this.#readyState === 'closed') return;
       this.#readyState = 'closing';
       // Only a close the peer started is announced (W3C §6.2.4); a local close() is not.
       if (!this.#closeRequested) this.fire('closing');
-    });
-    channel.on('error', (e) => {
+    }));
+    channel.on('error', (e) => this.#afterMessages(() => {
+      if (this.#readyState === 'closed') return;
       this.dispatchEvent(new RTCErrorEvent('error', { error: new RTCError({ errorDetail: 'data-channel-failure' }, e.message) }));
-    });
+    }));
     channel.on('close', () => {
-      if (associationClosed()) this.failTransport('the SCTP association closed');
-      else this.#finish();
+      const transportClosed = associationClosed();
+      this.#afterMessages(() => {
+        if (transportClosed) this.failTransport('the SCTP association closed');
+        else this.#finish();
+      });
     });
     if (channel.readyState === 'open' && this.#readyState === 'connecting') {
       // Bound to an already open stream (remote channel): announce as the spec orders it.
@@ -276,6 +287,10 @@ export class RTCDataChannel extends RTCEventTarget {
 
   /** @internal The association failed: error (sctp-failure), then close. */
   failTransport(reason: string, sctpCauseCode?: number): void {
+    if (this.#inbound > 0) {
+      this.#afterMessages(() => this.failTransport(reason, sctpCauseCode));
+      return;
+    }
     if (this.#readyState === 'closed') return;
     const init = sctpCauseCode === undefined ? { errorDetail: 'sctp-failure' as const } : { errorDetail: 'sctp-failure' as const, sctpCauseCode };
     this.dispatchEvent(new RTCErrorEvent('error', { error: new RTCError(init, reason) }));
@@ -284,6 +299,8 @@ export class RTCDataChannel extends RTCEventTarget {
 
   /** @internal The peer connection closed: closed at once, no events (W3C §4.4.1.6 close()). */
   closeSilently(): void {
+    // What was still queued is discarded, but bufferedAmount keeps counting it (W3C §6.2).
+    this.#finalBufferedAmount ??= this.bufferedAmount;
     this.#readyState = 'closed';
     this.#queue = [];
     this.#queuedBytes = 0;
@@ -296,13 +313,31 @@ export class RTCDataChannel extends RTCEventTarget {
 
   #finish(): void {
     if (this.#readyState === 'closed') return;
+    this.#finalBufferedAmount ??= this.bufferedAmount;
     this.#readyState = 'closed';
     this.#queue = [];
     this.#queuedBytes = 0;
     this.fire('close');
   }
 
+  /** Runs `fn` after the message tasks already queued, or now when there are none. */
+  #afterMessages(fn: () => void): void {
+    if (this.#inbound === 0) fn();
+    else setImmediate(fn);
+  }
+
+  /** A message arrived: its event is fired in a task of its own (W3C §6.2.3), so the microtasks a handler queues run before the next message. */
   #deliver(data: string | Uint8Array): void {
+    if (this.#readyState !== 'open' && this.#readyState !== 'closing') return;
+    this.#inbound++;
+    setImmediate(() => {
+      this.#inbound--;
+      this.#dispatchMessage(data);
+    });
+  }
+
+  #dispatchMessage(data: string | Uint8Array): void {
+    // A connection closed meanwhile discards it (closeSilently: no more events).
     if (this.#readyState !== 'open' && this.#readyState !== 'closing') return;
     this.counters.messagesReceived++;
     this.counters.bytesReceived += typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;

@@ -23,7 +23,7 @@ import { bundleTransport, dataSection, transportSection } from './negotiation.js
 import { OfferAnswer } from './offer-answer.js';
 import { OperationsChain } from './operations-chain.js';
 import { checkCallbacks, legacy, type RTCPeerConnectionErrorCallback, type RTCSessionDescriptionCallback, type RTCVoidCallback } from './legacy-callbacks.js';
-import { RTCSessionDescription, checkSdpType, type RTCLocalSessionDescriptionInit, type RTCSessionDescriptionInit } from './session-description.js';
+import { RTCSessionDescription, checkSdpType, type RTCLocalSessionDescriptionInit, type RTCSdpType, type RTCSessionDescriptionInit } from './session-description.js';
 import type { RTCSignalingState } from './signaling-state.js';
 import { SessionDescriptions, type RTCOfferOptions } from './session-descriptions.js';
 import { RTCStatsCollector, type CollectOptions } from './stats.js';
@@ -165,7 +165,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       nn: () => this.#nn,
       signalingChanged: () => this.fire('signalingstatechange'),
       track: (t, streams) => this.dispatchEvent(new RTCTrackEvent('track', { receiver: t.receiver, track: t.receiver.track, streams, transceiver: t })),
-      transportsApplied: (model) => this.#transportsApplied(model),
+      transportsApplied: (model, type) => this.#transportsApplied(model, type),
     });
     this.#stats = new RTCStatsCollector(() => ({
       media: this.#media,
@@ -550,8 +550,10 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   // ───────────── internals: events and states ─────────────
 
   /** A description is applied: the W3C transport objects it implies exist (W3C §4.4.1.6). */
-  #transportsApplied(model: SessionDescription): void {
-    if (this.#sctpTransport === undefined && dataSection(model) !== undefined) {
+  #transportsApplied(model: SessionDescription, type: RTCSdpType): void {
+    // The SCTP transport is made by the answer (or pranswer) that starts the association, not by
+    // an offer (W3C §4.4.1.6 "set the description"): a rolled-back offer leaves pc.sctp null.
+    if (this.#sctpTransport === undefined && (type === 'answer' || type === 'pranswer') && dataSection(model) !== undefined) {
       this.#sctpTransport = new RTCSctpTransport(this.#dtlsTransport, () => this.#channels.maxMessageSize);
     }
     for (const t of this.#tset.list) {

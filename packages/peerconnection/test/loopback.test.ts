@@ -45,11 +45,13 @@ describe('two peers on loopback', () => {
       b.ondatachannel = (e: RTCDataChannelEvent<RTCDataChannel>) => resolve(e.channel);
     });
 
+    // A transceiver's transport exists from the offer on (pc.sctp only from the answer).
+    const audio = a.addTransceiver('audio', { direction: 'inactive' });
     await next(a, 'negotiationneeded');
     await a.setLocalDescription();
     // The transport objects fire before the peer connection's aggregate events.
     const order: string[] = [];
-    const iceT = a.sctp!.transport.iceTransport;
+    const iceT = audio.sender.transport!.iceTransport;
     iceT.addEventListener('statechange', () => order.push(`transport:${iceT.state}`));
     a.addEventListener('iceconnectionstatechange', () => order.push(`pc:${a.iceConnectionState}`));
     await b.setRemoteDescription(a.localDescription!);

@@ -16,6 +16,7 @@ import { addressFamily, addressKey, type TransportAddress } from './transport-ad
 import { layerLogger, type Logger } from '@x/base';
 import { candidateText } from './ice-log.js';
 import { bindUdpSocket } from './udp-socket.js';
+import type { IceUdpMux, IceUdpMuxConnection } from './udp-mux.js';
 
 /** The datagram pipe ICE gives the layer above (DTLS) once a pair is selected. */
 export interface DatagramTransport {
@@ -60,6 +61,12 @@ export interface IceTransportOptions extends Omit<IceAgentOptions, 'stunServers'
   readonly mdnsHostnames?: MdnsRegistrar;
   /** Monotonic clock in ms. Default `performance.now`. */
   readonly clock?: () => number;
+  /**
+   * A shared UDP socket per family ({@link IceUdpMux}) instead of a socket per host address: the
+   * host candidates are the mux's addresses and port, and the host-address filter is not used for
+   * them. Server-reflexive and relayed candidates work as without it.
+   */
+  readonly udpMux?: IceUdpMux;
 }
 
 /** Counters of the adapter (the agent has its own in `agent.stats`). */
@@ -157,6 +164,8 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
   /** The configured URL of each STUN server, by resolved address, for icecandidateerror. */
   private readonly stunServerUrls = new Map<string, string>();
   private readonly log: Logger;
+  /** This transport's place in `options.udpMux`, once gathering starts. */
+  private mux: IceUdpMuxConnection | undefined;
 
   constructor(options: IceTransportOptions) {
     super();
@@ -283,11 +292,13 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
     this.agent.setStunServers(relayOnly ? [] : stun);
     const skipped: string[] = [];
     const hosts = hostAddresses(this.options, skipped);
-    if (hosts.length === 0 && !relayOnly) this.log.warn(`no usable interface, no host candidate: ${skipped.join('; ') || 'the host lists no interface'}`);
+    const mux = relayOnly ? undefined : this.options.udpMux;
+    if (mux !== undefined) await this.joinMux(mux);
+    else if (hosts.length === 0 && !relayOnly) this.log.warn(`no usable interface, no host candidate: ${skipped.join('; ') || 'the host lists no interface'}`);
     else if (skipped.length > 0) this.log.debug(`host addresses ${hosts.map((h) => h.address).join(', ')}; skipped ${skipped.join('; ')}`);
     // With the relay policy no host socket is needed: the TURN clients have their own.
     const bound = await Promise.all(
-      (relayOnly ? [] : hosts).map(async (h) => {
+      (relayOnly || mux !== undefined ? [] : hosts).map(async (h) => {
         try {
           return { h, socket: await bindUdpSocket(h.address, 0, this.options.bufferSize) };
         } catch (e) {
@@ -312,6 +323,26 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
     await Promise.all(turn.map((t) => this.allocateRelay(t, hosts)));
     this.agent.endOfLocalCandidates(this.clock());
     this.drive();
+  }
+
+  /** Host candidates on the shared sockets of `mux`; the local ufrag routes here. */
+  private async joinMux(mux: IceUdpMux): Promise<void> {
+    const conn = mux.connect({ receive: (data, id, source) => this.receive(data, id, source), selectedRemote: () => this.agent.selectedPair?.remote });
+    this.mux = conn;
+    if (!conn.addUfrag(this.localParameters.usernameFragment)) this.log.warn(`UDP mux: ufrag ${this.localParameters.usernameFragment} is another transport's, checks for it do not reach this one`);
+    try {
+      await mux.ready;
+    } catch (e) {
+      this.stats.socketErrors++;
+      this.log.warn('UDP mux not bound, no host candidate', e);
+      return;
+    }
+    if (this.closed) return;
+    for (const local of mux.localAddresses) {
+      const id = this.nextSocketId++;
+      conn.useSocket(id, local);
+      this.agent.addHostCandidate(id, local, 0, this.clock());
+    }
   }
 
   private attachSocket(id: number, socket: dgram.Socket): void {
@@ -430,6 +461,8 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
       this.relays.delete(id);
     }
     this.agent.restart(credentials, this.clock(), replaced);
+    // The old ufrag keeps routing until a pair of the new one is selected.
+    this.mux?.restartUfrag(this.localParameters.usernameFragment);
     this.drive();
     if (replaced.length === 0) return;
     const hosts = hostAddresses(this.options);
@@ -469,6 +502,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.sockets.values()) s.close();
     this.sockets.clear();
+    this.mux?.close();
     for (const r of [...this.relays.values(), ...this.retiredRelays.values()]) void r.client.close().catch(() => undefined);
     this.relays.clear();
     this.retiredRelays.clear();
@@ -491,12 +525,14 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
     if (err) this.stats.socketErrors++;
   };
 
-  private sendFrom(socketId: number, to: TransportAddress, data: Uint8Array): void {
+  /** `stun`: the agent's datagram (a check teaches a mux where its answers come from). */
+  private sendFrom(socketId: number, to: TransportAddress, data: Uint8Array, stun = false): void {
     const socket = this.sockets.get(socketId);
     if (socket) {
       socket.send(data, to.port, to.address, this.onSent);
       return;
     }
+    if (this.mux?.send(socketId, to, data, stun)) return;
     const relay = this.relays.get(socketId) ?? this.retiredRelays.get(socketId);
     if (!relay) return;
     if (relay.permitted.has(to.address)) relay.client.send(stunAddress(to), data);
@@ -589,6 +625,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
       } else if (e.type === 'selected-pair') {
         this.bindRelayChannel(e.pair);
         if (this.retiredRelays.size !== 0) this.closeRetiredRelays(e.pair);
+        this.mux?.retainUfrag(this.agent.localParameters.usernameFragment);
         this.emit('selectedpairchange', e.pair);
       }
     }
@@ -597,7 +634,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
   private drive(): void {
     if (this.closed) return;
     const now = this.clock();
-    for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) this.sendFrom(t.socketId, t.destination, t.data);
+    for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) this.sendFrom(t.socketId, t.destination, t.data, true);
     this.flushEvents();
     const next = this.agent.pollTimeout();
     if (next === undefined) {

@@ -52,6 +52,20 @@ export {
 export { hostAddresses, type HostAddress, type HostAddressFilter } from './host-addresses.js';
 export { parseIceServerUrl, type IceServer, type IceServerUrl } from './ice-server.js';
 export { bindUdpSocket } from './udp-socket.js';
+export {
+  IceUdpMux,
+  IceUdpMuxConnection,
+  type IceUdpMuxHandler,
+  type IceUdpMuxOptions,
+  type IceUdpMuxStats,
+} from './udp-mux.js';
+export {
+  UdpMuxRouter,
+  muxSourceKey,
+  type UdpMuxRoute,
+  type UdpMuxRouterSize,
+  type UdpMuxRouterStats,
+} from './udp-mux-router.js';
 export { type IceCandidateError, type MdnsRegistrar, type TurnTlsOptions } from './ice-transport.js';
 export {
   decodeDnsMessage,

@@ -165,7 +165,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       nn: () => this.#nn,
       signalingChanged: () => this.fire('signalingstatechange'),
       track: (t, streams) => this.dispatchEvent(new RTCTrackEvent('track', { receiver: t.receiver, track: t.receiver.track, streams, transceiver: t })),
-      transportsApplied: (model, type) => this.#transportsApplied(model, type),
+      transportsApplied: (model, type, side) => this.#transportsApplied(model, type, side),
     });
     this.#stats = new RTCStatsCollector(() => ({
       media: this.#media,
@@ -550,12 +550,15 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   // ───────────── internals: events and states ─────────────
 
   /** A description is applied: the W3C transport objects it implies exist (W3C §4.4.1.6). */
-  #transportsApplied(model: SessionDescription, type: RTCSdpType): void {
+  #transportsApplied(model: SessionDescription, type: RTCSdpType, side: 'local' | 'remote'): void {
     // The SCTP transport is made by the answer (or pranswer) that starts the association, not by
     // an offer (W3C §4.4.1.6 "set the description"): a rolled-back offer leaves pc.sctp null.
     if (this.#sctpTransport === undefined && (type === 'answer' || type === 'pranswer') && dataSection(model) !== undefined) {
       this.#sctpTransport = new RTCSctpTransport(this.#dtlsTransport, () => this.#channels.maxMessageSize);
     }
+    // A local description of any type sets the transceivers' transports; a remote one only when
+    // it is an answer or pranswer (a remote offer leaves them until our answer).
+    if (side === 'remote' && type === 'offer') return;
     for (const t of this.#tset.list) {
       if (t.mid === null || !model.media.some((m) => m.mid === t.mid)) continue;
       t.sender.transport = this.#dtlsTransport;

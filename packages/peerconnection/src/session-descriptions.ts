@@ -50,7 +50,7 @@ export interface SessionDescriptionsContext {
   /** A remote track was added: fire `track`. */
   track(t: RTCRtpTransceiver, streams: MediaStream[]): void;
   /** A description was applied: the W3C transport objects it implies must exist. */
-  transportsApplied(model: SessionDescription, type: RTCSdpType): void;
+  transportsApplied(model: SessionDescription, type: RTCSdpType, side: 'local' | 'remote'): void;
 }
 
 /** The four descriptions and the signaling state, and the JSEP steps that change them. */
@@ -192,7 +192,7 @@ export class SessionDescriptions {
       this.ctx.transport.applyLocal(creds, type === 'offer');
       this.ctx.jsep.credentialsApplied(creds.usernameFragment);
     }
-    this.ctx.transportsApplied(model, type);
+    this.ctx.transportsApplied(model, type, 'local');
     this.setSignaling(nextSignalingState(this.#signaling, type, 'local')!);
     if (this.#signaling === 'stable') this.ctx.nn().afterStable(wasNeeded);
   }
@@ -261,7 +261,7 @@ export class SessionDescriptions {
       this.ctx.transport.setRemote({ usernameFragment: remoteT.iceUfrag, password: remoteT.icePwd, iceLite: remoteT.iceLite }, remoteT.candidates, remoteT.endOfCandidates);
     }
     const muted = type === 'pranswer' ? [] : this.ctx.tset.remoteStoppedSending(model);
-    this.ctx.transportsApplied(model, type);
+    this.ctx.transportsApplied(model, type, 'remote');
     this.setSignaling(next);
     for (const t of muted) this.ctx.tset.muteRemote(t);
     for (const t of tracks) {

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '@x/base';
 import { defaultAudioCapabilities, defaultVideoCapabilities, type MediaCapabilities } from '@x/sdp';
-import type { HostAddressFilter, MdnsRegistrar, MdnsResolver } from '@x/ice';
+import { IceUdpMux, type HostAddressFilter, type IceUdpMuxOptions, type MdnsRegistrar, type MdnsResolver } from '@x/ice';
 import { generateRtcCertificate, type RTCCertificate } from './certificate.js';
 import type { RTCConfiguration } from './configuration.js';
 import { RTCPeerConnection } from './peer-connection.js';
@@ -26,6 +26,14 @@ export interface IceSettings extends HostAddressFilter {
   failedTimeout?: number;
   /** Consent freshness: a check every `[min, max]` ms, uniformly random (default [4000, 6000], RFC 7675). */
   consentInterval?: readonly [number, number];
+  /**
+   * One UDP socket per address family for every connection (a server on one well-known port):
+   * an `IceUdpMux` of `@x/ice`, which several factories may share, or where to bind one
+   * (`{ address, port }`; the factory binds it once, see {@link PeerConnectionFactory.udpMux}).
+   * Host candidates are then the mux's address and port, and the host-address filter is not
+   * used for them. Close the mux after the connections.
+   */
+  udpMux?: IceUdpMux | IceUdpMuxOptions;
 }
 
 /** Everything a peer connection takes from outside. */
@@ -56,12 +64,26 @@ export interface PeerConnectionDependencies {
   pacing: boolean;
 }
 
+/** The mux bound for each `{ address, port }` given: one per options object, however many connections use it. */
+const boundMuxes = new WeakMap<IceUdpMuxOptions, IceUdpMux>();
+
+function withMux(ice: IceSettings, logger: Logger | undefined): IceSettings {
+  const m = ice.udpMux;
+  if (m === undefined || m instanceof IceUdpMux) return { ...ice };
+  let mux = boundMuxes.get(m);
+  if (mux === undefined) {
+    mux = new IceUdpMux(m.logger === undefined && logger !== undefined ? { ...m, logger } : m);
+    boundMuxes.set(m, mux);
+  }
+  return { ...ice, udpMux: mux };
+}
+
 function withDefaults(d: Partial<PeerConnectionDependencies>): PeerConnectionDependencies {
   return {
     certificateGenerator: d.certificateGenerator ?? (() => generateRtcCertificate({ name: 'ECDSA', namedCurve: 'P-256' })),
     clock: d.clock ?? (() => performance.now()),
     logger: d.logger,
-    ice: { ...(d.ice ?? {}) },
+    ice: withMux(d.ice ?? {}, d.logger),
     codecs: d.codecs ?? { audio: defaultAudioCapabilities(), video: defaultVideoCapabilities() },
     maxMessageSize: d.maxMessageSize ?? 262144,
     pacing: d.pacing ?? true,
@@ -75,6 +97,15 @@ export class PeerConnectionFactory {
 
   constructor(dependencies: Partial<PeerConnectionDependencies> = {}) {
     this.dependencies = withDefaults(dependencies);
+  }
+
+  /**
+   * The UDP mux every connection of this factory uses (`ice.udpMux`: the one given, or the one
+   * bound for the `{ address, port }` given; its `ready` settles once bound), if any.
+   */
+  get udpMux(): IceUdpMux | undefined {
+    const m = this.dependencies.ice.udpMux;
+    return m instanceof IceUdpMux ? m : undefined;
   }
 
   /** A new RTCPeerConnection; `dependencies` override the factory's for this one connection. */

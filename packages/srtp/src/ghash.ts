@@ -13,14 +13,23 @@ import { LITTLE_ENDIAN } from './xor.js';
  * byte 4w + 3 − k on a big-endian one, so nothing is byte-swapped per block.
  */
 export class Ghash {
-  private readonly wasm: WasmSlot | undefined;
-  private readonly table: Int32Array | undefined;
-  private readonly jsArea: Int32Array | undefined;
+  private wasm: WasmSlot | undefined;
+  private table: Int32Array | undefined;
+  private jsArea: Int32Array | undefined;
+  private h: Uint8Array | undefined;
 
-  /** `h` = AES(K, 0^128), 16 bytes. `portable` forces the JS loop (for tests). */
-  constructor(h: Uint8Array, portable = false) {
+  /**
+   * `h` = AES(K, 0^128), 16 bytes. The tables are built on the first digest (a session makes
+   * four keys and may use one). `portable` forces the JS loop (for tests).
+   */
+  constructor(h: Uint8Array, private readonly portable = false) {
+    this.h = h.slice(0, 16);
+  }
+
+  private build(h: Uint8Array): void {
+    this.h = undefined;
     const table = buildTable(h);
-    this.wasm = portable || !LITTLE_ENDIAN ? undefined : WasmSlot.create(table);
+    this.wasm = this.portable || !LITTLE_ENDIAN ? undefined : WasmSlot.create(table);
     if (!this.wasm) {
       this.table = table;
       this.jsArea = new Int32Array((AREA + 16) >>> 2);
@@ -32,6 +41,7 @@ export class Ghash {
    * `out[0, 16)`, with A = `aad` and C = `data[start, end)`.
    */
   digest(aad: Uint8Array, data: Uint8Array, start: number, end: number, out: Uint8Array): void {
+    if (this.h) this.build(this.h);
     const area = this.wasm ? this.wasm.begin() : new Uint8Array(this.jsArea!.buffer);
     area.fill(0, 0, 16);
     let pos = this.absorb(area, 16, aad, 0, aad.length);

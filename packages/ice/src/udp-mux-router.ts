@@ -43,10 +43,10 @@ interface Owned {
 }
 
 /**
- * Request transaction ids remembered per transport: more than an agent has outstanding (checks are
- * paced at Ta and give up after ~40 s), so the bound only forgets ids nobody will answer.
+ * Request transaction ids remembered per transport. An answer retires its id, so what stays is
+ * the unanswered ones (checks to candidates that never answer); the oldest go first past this.
  */
-const MAX_TRANSACTIONS = 256;
+const MAX_TRANSACTIONS = 64;
 
 const STUN_HEADER = 20;
 const USERNAME = 0x0006;
@@ -55,7 +55,8 @@ const USERNAME = 0x0006;
  * The routing table of a UDP mux, sans-IO: many ICE transports behind one socket (per family).
  * A STUN request goes to the transport whose local ufrag is the first part of its USERNAME
  * (RFC 8445 §7.2.2: `receiver:sender`), and teaches the router that the source address belongs to
- * that transport; a STUN response goes to the transport that sent the request (by transaction id);
+ * that transport; a STUN response goes to the transport that sent the request (by transaction id,
+ * retired by the first answer);
  * everything else (DTLS, SRTP, STUN indications; any first byte from 16 up, RFC 9443) goes by
  * source address. Addresses are learned per
  * transport, so two transports may know one remote address (two connections from one peer socket):
@@ -191,8 +192,14 @@ export class UdpMuxRouter<R extends UdpMuxRoute> {
       return r;
     }
     if (cls >= 2) {
-      const r = this.byTransaction.get(transactionOf(data));
-      if (r !== undefined) return r;
+      const t = transactionOf(data);
+      const r = this.byTransaction.get(t);
+      if (r !== undefined) {
+        // The first answer ends the transaction; a late copy goes by address (and the agent drops it).
+        this.byTransaction.delete(t);
+        this.owned.get(r)!.transactions.delete(t);
+        return r;
+      }
     }
     return this.routeByAddress(source, key);
   }

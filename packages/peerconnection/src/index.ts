@@ -19,7 +19,7 @@ export {
   RTCDTMFSender, RTCDTMFToneChangeEvent, RTCTelephoneEventEvent, type RTCDTMFToneChangeEventInit, type RTCTelephoneEventEventInit,
 } from './dtmf-sender.js';
 export type { RTCRtpContributingSource, RTCRtpSynchronizationSource } from './rtp-sources.js';
-export { MediaStream, MediaStreamTrack, type MediaStreamTrackState, type EncodedFrame, type EncodedFrameInit, type RtpWriteOptions } from './media-stream-track.js';
+export { MediaStream, MediaStreamTrack, MediaStreamTrackEvent, type MediaStreamTrackEventInit, type MediaStreamTrackState, type EncodedFrame, type EncodedFrameInit, type RtpWriteOptions } from './media-stream-track.js';
 export type {
   RTCRtpEncodingParameters, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters, RTCRtcpParameters, RTCRtpParameters,
   RTCRtpSendParameters, RTCRtpReceiveParameters, RTCRtpCapabilities,

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { RTCEventTarget, reportListenerError, type EventHandler } from './event-target.js';
 import type { RTCTelephoneEventEvent } from './dtmf-sender.js';
+import type { EventInit } from './events.js';
 import { MediaSourceCounters } from './media-source-stats.js';
 
 /** A track's lifecycle. */
@@ -271,6 +272,23 @@ export class MediaStreamTrack extends RTCEventTarget {
 }
 
 /** A group of tracks with a stream id (the `msid` stream of RFC 8830). */
+/** What {@link MediaStreamTrackEvent} takes. */
+export interface MediaStreamTrackEventInit extends EventInit {
+  track: MediaStreamTrack;
+}
+
+/** `addtrack` and `removetrack` at a {@link MediaStream} (Media Capture and Streams §4.5). */
+export class MediaStreamTrackEvent extends Event {
+  /** The track added or removed. */
+  readonly track: MediaStreamTrack;
+  constructor(type: string, init: MediaStreamTrackEventInit) {
+    if (arguments.length < 2 || init === null || typeof init !== 'object') throw new TypeError('MediaStreamTrackEvent needs an init dictionary with a track');
+    if (!(init.track instanceof MediaStreamTrack)) throw new TypeError("MediaStreamTrackEvent: 'track' is not a MediaStreamTrack");
+    super(type, init);
+    this.track = init.track;
+  }
+}
+
 export class MediaStream extends RTCEventTarget {
   /** The stream id. */
   readonly id: string;
@@ -301,5 +319,35 @@ export class MediaStream extends RTCEventTarget {
   /** Removes a track. */
   removeTrack(track: MediaStreamTrack): void {
     this.#tracks.delete(track);
+  }
+
+  /** `addtrack` handler: the connection added a remote track to this stream. */
+  get onaddtrack(): EventHandler<MediaStreamTrackEvent> {
+    return this.getHandler('addtrack');
+  }
+  set onaddtrack(h: EventHandler<MediaStreamTrackEvent>) {
+    this.setHandler('addtrack', h);
+  }
+  /** `removetrack` handler: the connection removed a remote track from this stream. */
+  get onremovetrack(): EventHandler<MediaStreamTrackEvent> {
+    return this.getHandler('removetrack');
+  }
+  set onremovetrack(h: EventHandler<MediaStreamTrackEvent>) {
+    this.setHandler('removetrack', h);
+  }
+
+  /**
+   * @internal The user agent adds a track (Media Capture and Streams "add a track"): unlike
+   * addTrack(), an `addtrack` event follows.
+   */
+  addTrackByAgent(track: MediaStreamTrack): void {
+    if (this.#tracks.has(track)) return;
+    this.#tracks.add(track);
+    this.dispatchEvent(new MediaStreamTrackEvent('addtrack', { track }));
+  }
+  /** @internal The user agent removes a track ("remove a track"): a `removetrack` event follows. */
+  removeTrackByAgent(track: MediaStreamTrack): void {
+    if (!this.#tracks.delete(track)) return;
+    this.dispatchEvent(new MediaStreamTrackEvent('removetrack', { track }));
   }
 }

@@ -51,6 +51,24 @@ export function bundleTransport(sd: SessionDescription): EffectiveTransport | un
 }
 
 /**
+ * A remote description from a peer that predates a=mid (none of its sections has one) gets mids
+ * as libwebrtc gives them: an answer the mids of our offer's sections at the same index, an offer
+ * each section's index. A description where only some sections lack a=mid is left to
+ * {@link validateRemote} (InvalidAccessError). The SDP text is not changed.
+ */
+export function generateMissingMids(sd: SessionDescription, type: 'offer' | 'answer' | 'pranswer', localOffer: SessionDescription | undefined): void {
+  if (sd.media.length === 0 || sd.media.some((m) => m.mid !== undefined)) return;
+  if (type !== 'offer' && localOffer !== undefined && localOffer.media.length === sd.media.length) {
+    for (const [i, m] of sd.media.entries()) {
+      const mid = localOffer.media[i]!.mid;
+      if (mid !== undefined) m.mid = mid;
+    }
+    return;
+  }
+  for (const [i, m] of sd.media.entries()) m.mid = String(i);
+}
+
+/**
  * Checks what JSEP needs of a remote description (InvalidAccessError, as browsers throw): every
  * accepted section has ICE credentials and a fingerprint and a mid; an answer mirrors the offer's
  * sections and mids.

@@ -13,7 +13,7 @@ import type { LocalCandidateOrigin, RTCIceCandidateInit } from './ice-candidate.
 import type { MediaStream } from './media-stream-track.js';
 import type { MediaController } from './media-controller.js';
 import type { NegotiationNeededFlag } from './negotiation-needed.js';
-import { bundleTransport, dataSection, negotiationNeeded, parseDescription, transportSection, validateRemote, type AppliedDescription } from './negotiation.js';
+import { bundleTransport, dataSection, generateMissingMids, negotiationNeeded, parseDescription, transportSection, validateRemote, type AppliedDescription } from './negotiation.js';
 import type { OfferAnswer } from './offer-answer.js';
 import { RTCSessionDescription, type RTCLocalSessionDescriptionInit, type RTCSdpType, type RTCSessionDescriptionInit } from './session-description.js';
 import { implicitLocalType, nextSignalingState, type RTCSignalingState } from './signaling-state.js';
@@ -228,6 +228,7 @@ export class SessionDescriptions {
     if (next === undefined) throw domException('InvalidStateError', `setRemoteDescription(${type}) in state ${this.#signaling}`);
     const sdp = d.sdp ?? '';
     const model = parseDescription(sdp);
+    generateMissingMids(model, type, type === 'offer' ? undefined : this.#pendingLocal?.applied.model);
     validateRemote(model, type, type === 'offer' ? undefined : this.#pendingLocal?.applied.model);
     if (type === 'offer' && this.ctx.bundlePolicy() === 'max-bundle' && bundleGroups(model).length === 0 && model.media.filter((m) => !isRejected(m)).length > 1) {
       // As Chromium: max-bundle has one transport, which an offer without BUNDLE cannot share.
@@ -264,10 +265,10 @@ export class SessionDescriptions {
     this.ctx.transportsApplied(model, type, 'remote');
     this.setSignaling(next);
     for (const t of muted) this.ctx.tset.muteRemote(t);
-    for (const t of tracks) {
-      const streams = this.ctx.tset.addRemote(t);
-      this.ctx.track(t, streams);
-    }
+    // Every track joins its streams before the first `track` event (W3C §4.4.1.5: the events
+    // are fired once all sections are processed), so a stream already holds all its tracks.
+    const added = tracks.map((t) => ({ t, streams: this.ctx.tset.addRemote(t) }));
+    for (const { t, streams } of added) this.ctx.track(t, streams);
     if (this.#signaling === 'stable') this.ctx.nn().afterStable(wasNeeded);
   }
 

@@ -2,6 +2,7 @@
  * The peer connection's transceivers (W3C §5.1): addTransceiver, addTrack with reuse of a
  * transceiver that never sent, removeTrack, and the association of remote offer sections.
  */
+import { randomUUID } from 'node:crypto';
 import { isRejected, reverseDirection, type MediaSection, type SessionDescription } from '@x/sdp';
 import { domException } from './errors.js';
 import { MediaStream, type MediaStreamTrack } from './media-stream-track.js';
@@ -13,6 +14,12 @@ export class TransceiverSet {
   readonly list: RTCRtpTransceiver[] = [];
   /** Remote streams by msid stream id, so every `track` event of a stream gives the same object. */
   readonly #remoteStreams = new Map<string, MediaStream>();
+  /**
+   * The id of the stream a remote track goes into when the remote description has no a=msid at
+   * all (RFC 8829 §5.10, for endpoints that predate msid): one per connection, random as
+   * libwebrtc's, made when first needed.
+   */
+  #defaultStreamId: string | undefined;
 
   /**
    * @param changed a change that may need negotiation happened.
@@ -100,10 +107,11 @@ export class TransceiverSet {
   applyRemoteOffer(offer: SessionDescription): { created: RTCRtpTransceiver[]; receiving: RTCRtpTransceiver[] } {
     const before = new Set(this.list);
     const receiving: RTCRtpTransceiver[] = [];
+    const msid = usesMsid(offer);
     for (const m of offer.media) {
       if ((m.kind !== 'audio' && m.kind !== 'video') || isRejected(m)) continue;
       const t = this.associate(m.kind, m.mid!);
-      const added = this.#setRemoteStreams(t, m);
+      const added = this.#setRemoteStreams(t, m, msid);
       const sends = m.direction === undefined || m.direction === 'sendrecv' || m.direction === 'sendonly';
       if (sends && (!t.receptive || added)) receiving.push(t);
       // The offerer asks to receive simulcast (W3C §4.4.1.6: encodings from its a=simulcast:recv rids).
@@ -117,10 +125,11 @@ export class TransceiverSet {
   /** A remote answer: the transceivers that start receiving. */
   remoteSending(answer: SessionDescription): RTCRtpTransceiver[] {
     const out: RTCRtpTransceiver[] = [];
+    const msid = usesMsid(answer);
     for (const m of answer.media) {
       const t = this.byMid(m.mid);
       if (t === undefined || t.stopping) continue;
-      const added = this.#setRemoteStreams(t, m);
+      const added = this.#setRemoteStreams(t, m, msid);
       if ((m.direction === 'sendrecv' || m.direction === 'sendonly') && (!t.receptive || added)) out.push(t);
     }
     return out;
@@ -128,13 +137,15 @@ export class TransceiverSet {
 
   /**
    * W3C §4.4.1.6 "set the associated remote streams": the section's msid streams become the
-   * receiver's; its track leaves the streams no longer named. True when a stream was added, which
-   * fires `track` again for a receiver already receiving.
+   * receiver's; its track leaves the streams no longer named (`removetrack`). A description
+   * without any a=msid puts it in the connection's default stream; `a=msid:-` in none. True when
+   * a stream was added, which fires `track` again for a receiver already receiving.
    */
-  #setRemoteStreams(t: RTCRtpTransceiver, m: MediaSection): boolean {
+  #setRemoteStreams(t: RTCRtpTransceiver, m: MediaSection, descriptionUsesMsid: boolean): boolean {
     const previous = t.remoteStreamIds;
-    t.remoteStreamIds = [...new Set(m.msids.map((x) => x.streamId).filter((id) => id !== '-'))];
-    for (const id of previous) if (!t.remoteStreamIds.includes(id)) this.#remoteStreams.get(id)?.removeTrack(t.receiver.track);
+    if (!descriptionUsesMsid) t.remoteStreamIds = [(this.#defaultStreamId ??= randomUUID())];
+    else t.remoteStreamIds = [...new Set(m.msids.map((x) => x.streamId).filter((id) => id !== '-'))];
+    for (const id of previous) if (!t.remoteStreamIds.includes(id)) this.#remoteStreams.get(id)?.removeTrackByAgent(t.receiver.track);
     return t.remoteStreamIds.some((id) => !previous.includes(id));
   }
 
@@ -155,7 +166,7 @@ export class TransceiverSet {
   /** W3C "process the removal of a remote track": not receptive, out of its streams, muted. */
   muteRemote(t: RTCRtpTransceiver): void {
     t.receptive = false;
-    for (const st of this.#remoteStreams.values()) st.removeTrack(t.receiver.track);
+    for (const st of this.#remoteStreams.values()) st.removeTrackByAgent(t.receiver.track);
     t.receiver.track.setMuted(true);
   }
 
@@ -163,7 +174,7 @@ export class TransceiverSet {
   addRemote(t: RTCRtpTransceiver): MediaStream[] {
     t.receptive = true;
     const streams = t.remoteStreamIds.map((id) => this.#remoteStreams.get(id) ?? this.#remoteStreams.set(id, new MediaStream(id)).get(id)!);
-    for (const st of streams) st.addTrack(t.receiver.track);
+    for (const st of streams) st.addTrackByAgent(t.receiver.track);
     return streams;
   }
 
@@ -187,4 +198,9 @@ export class TransceiverSet {
       if (ours === 'sendrecv' || ours === 'sendonly') t.everSent = true;
     }
   }
+}
+
+/** Whether a description signals streams with a=msid in any media section (else: the default stream). */
+function usesMsid(d: SessionDescription): boolean {
+  return d.media.some((m) => m.msids.length > 0);
 }

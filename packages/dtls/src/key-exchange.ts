@@ -1,8 +1,7 @@
 import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
-import { x25519 } from '@noble/curves/ed25519.js';
 import { DtlsError } from './errors.js';
 import { NamedGroup } from './constants.js';
+import { nobleCurves } from './noble-curves.js';
 
 /** An ephemeral ECDH key pair for one handshake (ECDHE, RFC 8422). */
 export interface EphemeralKey {
@@ -130,8 +129,8 @@ export const nodeKeyExchange: KeyExchangeBackend = {
  */
 export const nobleKeyExchange: KeyExchangeBackend = {
   generateKey(group) {
-    if (group === NamedGroup.x25519) return nobleKeyExchange.importKey(group, x25519.utils.randomSecretKey());
-    if (group === NamedGroup.secp256r1) return nobleKeyExchange.importKey(group, p256.utils.randomSecretKey());
+    if (group === NamedGroup.x25519) return nobleKeyExchange.importKey(group, nobleCurves().x25519.utils.randomSecretKey());
+    if (group === NamedGroup.secp256r1) return nobleKeyExchange.importKey(group, nobleCurves().p256.utils.randomSecretKey());
     throw unsupported(group);
   },
   importKey(group, secretKey) {
@@ -139,18 +138,18 @@ export const nobleKeyExchange: KeyExchangeBackend = {
     if (group === NamedGroup.x25519) {
       return {
         group,
-        publicKey: x25519.getPublicKey(secretKey),
-        computePreMasterSecret: (peerPublic) => derive(group, peerPublic, (peer) => x25519.getSharedSecret(secretKey, peer)),
+        publicKey: nobleCurves().x25519.getPublicKey(secretKey),
+        computePreMasterSecret: (peerPublic) => derive(group, peerPublic, (peer) => nobleCurves().x25519.getSharedSecret(secretKey, peer)),
       };
     }
     if (group === NamedGroup.secp256r1) {
-      if (!p256.utils.isValidSecretKey(secretKey)) throw new DtlsError('invalid-argument', 'not a P-256 secret key');
+      if (!nobleCurves().p256.utils.isValidSecretKey(secretKey)) throw new DtlsError('invalid-argument', 'not a P-256 secret key');
       return {
         group,
-        publicKey: p256.getPublicKey(secretKey, false),
+        publicKey: nobleCurves().p256.getPublicKey(secretKey, false),
         // getSharedSecret checks the point is on the curve; the shared point comes uncompressed
         // (0x04 ‖ x ‖ y) and the premaster secret is its x-coordinate.
-        computePreMasterSecret: (peerPublic) => derive(group, peerPublic, (peer) => p256.getSharedSecret(secretKey, peer, false).slice(1, 33)),
+        computePreMasterSecret: (peerPublic) => derive(group, peerPublic, (peer) => nobleCurves().p256.getSharedSecret(secretKey, peer, false).slice(1, 33)),
       };
     }
     throw unsupported(group);

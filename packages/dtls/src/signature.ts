@@ -1,7 +1,7 @@
 import { constants, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
 import { DtlsError } from './errors.js';
 import { SignatureScheme } from './constants.js';
+import { nobleCurves } from './noble-curves.js';
 
 /**
  * The seam behind which ECDSA P-256 with SHA-256 runs (the WebRTC certificate key). Two backends
@@ -112,12 +112,12 @@ export const nodeSignatures: SignatureBackend = {
 export const nobleSignatures: SignatureBackend = {
   signEcdsaP256(secretKey, data) {
     if (secretKey.length !== 32) throw new DtlsError('invalid-argument', 'a P-256 secret key has 32 bytes');
-    return p256.sign(data, secretKey, { format: 'der', prehash: true, lowS: true, extraEntropy: true });
+    return nobleCurves().p256.sign(data, secretKey, { format: 'der', prehash: true, lowS: true, extraEntropy: true });
   },
   verifyEcdsaP256(point, data, signature) {
     if (point.length !== 65 || point[0] !== 4) return false;
     try {
-      return p256.verify(signature, data, point, { format: 'der', prehash: true, lowS: false });
+      return nobleCurves().p256.verify(signature, data, point, { format: 'der', prehash: true, lowS: false });
     } catch {
       return false;
     }

@@ -72,8 +72,10 @@ export interface Batch {
  */
 export class KeystreamCache {
   private readonly batches = new Map<number, Batch>();
-  private readonly counters: Uint8Array;
-  private readonly counters32: Uint32Array;
+  // Allocated on the first refill: a session keys its transforms whether or not media flows (a
+  // data-only connection negotiates DTLS-SRTP too), and 12 KB per cache showed in the memory bench.
+  private counters: Uint8Array | undefined;
+  private counters32: Uint32Array | undefined;
   private readonly iv = new Uint8Array(16);
   private readonly iv32 = new Uint32Array(4);
   private readonly iv8 = new Uint8Array(this.iv32.buffer);
@@ -87,8 +89,6 @@ export class KeystreamCache {
     private readonly salt: Uint8Array,
     private readonly layout: CounterLayout = AES_CM_LAYOUT,
   ) {
-    this.counters = new Uint8Array(BATCH * (MAX_PAYLOAD + 16 * layout.prefixBlocks));
-    this.counters32 = new Uint32Array(this.counters.buffer);
   }
 
   /**
@@ -123,7 +123,11 @@ export class KeystreamCache {
 
   private refill(ssrc: number, first: number, slot: number): Batch {
     const blocks = slot >>> 4;
-    const c = this.counters32;
+    if (this.counters === undefined) {
+      this.counters = new Uint8Array(BATCH * (MAX_PAYLOAD + 16 * this.layout.prefixBlocks));
+      this.counters32 = new Uint32Array(this.counters.buffer);
+    }
+    const c = this.counters32!;
     let k = 0;
     for (let p = 0; p < BATCH; p++) {
       const index = first + p;

@@ -112,8 +112,9 @@ class NodeHmacSha1 implements HmacSha1 {
 class NodeAesGcm implements AesGcm {
   private readonly ecb: Cipher;
   private readonly ghash: Ghash;
-  private counters = new Uint8Array(16 * (1 + COUNTER_BLOCKS));
-  private counters32 = new Int32Array(this.counters.buffer);
+  // Grown on first use: a session makes four keys and may use one (or none, on a data-only connection).
+  private counters = new Uint8Array(0);
+  private counters32 = new Int32Array(0);
   private readonly iv32 = new Int32Array(4);
   private readonly iv8 = new Uint8Array(this.iv32.buffer);
   private readonly tagBytes = new Uint8Array(16);
@@ -129,7 +130,7 @@ class NodeAesGcm implements AesGcm {
   private keystream(iv: Uint8Array, n: number): Uint8Array {
     const blocks = 1 + ((n + 15) >>> 4);
     if (blocks * 16 > this.counters.length) {
-      this.counters = new Uint8Array(blocks * 16);
+      this.counters = new Uint8Array(Math.max(blocks, 1 + COUNTER_BLOCKS) * 16);
       this.counters32 = new Int32Array(this.counters.buffer);
     }
     this.iv8.set(iv.subarray(0, 12));

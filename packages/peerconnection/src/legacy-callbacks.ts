@@ -18,9 +18,22 @@ export type RTCVoidCallback = () => void;
  * WebIDL's conversion of the two callback arguments: each must be callable (TypeError otherwise,
  * which a promise-returning operation gives as a rejection).
  */
-export function checkCallbacks(success: unknown, failure: unknown, method: string): void {
+function checkCallbacks(success: unknown, failure: unknown, method: string): void {
   if (typeof success !== 'function') throw new TypeError(`${method}: the success callback is not a function`);
   if (typeof failure !== 'function') throw new TypeError(`${method}: the failure callback is not a function`);
+}
+
+/**
+ * A legacy call: the callbacks are converted first (a TypeError rejects, and `run` never starts),
+ * then `run`'s operation goes through the {@link legacy} steps.
+ */
+export function legacyCall<T>(method: string, success: unknown, failure: unknown, run: () => Promise<T>, withValue: boolean): Promise<void> {
+  try {
+    checkCallbacks(success, failure, method);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return legacy(run(), success as (value: T) => void, failure as RTCPeerConnectionErrorCallback, withValue);
 }
 
 /**
@@ -29,7 +42,7 @@ export function checkCallbacks(success: unknown, failure: unknown, method: strin
  * gets a promise resolved with undefined. A callback that throws is reported, as a browser
  * reports an exception of a callback it invoked, and the returned promise stays resolved.
  */
-export function legacy<T>(p: Promise<T>, success: (value: T) => void, failure: RTCPeerConnectionErrorCallback, withValue: boolean): Promise<void> {
+function legacy<T>(p: Promise<T>, success: (value: T) => void, failure: RTCPeerConnectionErrorCallback, withValue: boolean): Promise<void> {
   p.then(
     (value) => invoke(() => (withValue ? success(value) : (success as () => void)())),
     (reason: unknown) => invoke(() => failure(reason as DOMException)),

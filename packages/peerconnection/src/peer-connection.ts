@@ -22,7 +22,7 @@ import { MediaStream, MediaStreamTrack } from './media-stream-track.js';
 import { bundleTransport, dataSection, transportSection } from './negotiation.js';
 import { OfferAnswer } from './offer-answer.js';
 import { OperationsChain } from './operations-chain.js';
-import { checkCallbacks, legacy, type RTCPeerConnectionErrorCallback, type RTCSessionDescriptionCallback, type RTCVoidCallback } from './legacy-callbacks.js';
+import { legacyCall, type RTCPeerConnectionErrorCallback, type RTCSessionDescriptionCallback, type RTCVoidCallback } from './legacy-callbacks.js';
 import { RTCSessionDescription, checkSdpType, type RTCLocalSessionDescriptionInit, type RTCSdpType, type RTCSessionDescriptionInit } from './session-description.js';
 import type { RTCSignalingState } from './signaling-state.js';
 import { SessionDescriptions, type RTCOfferOptions } from './session-descriptions.js';
@@ -272,12 +272,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   createOffer(successCallback: RTCSessionDescriptionCallback, failureCallback: RTCPeerConnectionErrorCallback, options?: RTCOfferOptions): Promise<void>;
   createOffer(...args: unknown[]): Promise<RTCSessionDescriptionInit | void> {
     if (args.length >= 2) {
-      try {
-        checkCallbacks(args[0], args[1], 'createOffer');
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      return legacy(this.#createOffer((args[2] as RTCOfferOptions | undefined) ?? {}), args[0] as RTCSessionDescriptionCallback, args[1] as RTCPeerConnectionErrorCallback, true);
+      return legacyCall('createOffer', args[0], args[1], () => this.#createOffer((args[2] as RTCOfferOptions | undefined) ?? {}), true);
     }
     return this.#createOffer((args[0] as RTCOfferOptions | null | undefined) ?? {});
   }
@@ -304,12 +299,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   createAnswer(successCallback: RTCSessionDescriptionCallback, failureCallback: RTCPeerConnectionErrorCallback): Promise<void>;
   createAnswer(...args: unknown[]): Promise<RTCSessionDescriptionInit | void> {
     if (args.length >= 2) {
-      try {
-        checkCallbacks(args[0], args[1], 'createAnswer');
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      return legacy(this.#createAnswer(), args[0] as RTCSessionDescriptionCallback, args[1] as RTCPeerConnectionErrorCallback, true);
+      return legacyCall('createAnswer', args[0], args[1], () => this.#createAnswer(), true);
     }
     return this.#createAnswer();
   }
@@ -338,12 +328,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   setLocalDescription(...args: unknown[]): Promise<void> {
     const description = (args[0] as RTCLocalSessionDescriptionInit | null | undefined) ?? {};
     if (args.length < 2) return this.#setLocalDescription(description);
-    try {
-      checkCallbacks(args[1], args[2], 'setLocalDescription');
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return legacy(this.#setLocalDescription(description), args[1] as RTCVoidCallback, args[2] as RTCPeerConnectionErrorCallback, false);
+    return legacyCall('setLocalDescription', args[1], args[2], () => this.#setLocalDescription(description), false);
   }
 
   #setLocalDescription(description: RTCLocalSessionDescriptionInit): Promise<void> {
@@ -375,12 +360,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   setRemoteDescription(...args: unknown[]): Promise<void> {
     const description = args[0] as RTCSessionDescriptionInit;
     if (args.length < 2) return this.#setRemoteDescription(description);
-    try {
-      checkCallbacks(args[1], args[2], 'setRemoteDescription');
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return legacy(this.#setRemoteDescription(description), args[1] as RTCVoidCallback, args[2] as RTCPeerConnectionErrorCallback, false);
+    return legacyCall('setRemoteDescription', args[1], args[2], () => this.#setRemoteDescription(description), false);
   }
 
   #setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
@@ -416,12 +396,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   addIceCandidate(...args: unknown[]): Promise<void> {
     const candidate = (args[0] as RTCIceCandidateInit | null | undefined) ?? {};
     if (args.length < 2) return this.#addIceCandidate(candidate);
-    try {
-      checkCallbacks(args[1], args[2], 'addIceCandidate');
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return legacy(this.#addIceCandidate(candidate), args[1] as RTCVoidCallback, args[2] as RTCPeerConnectionErrorCallback, false);
+    return legacyCall('addIceCandidate', args[1], args[2], () => this.#addIceCandidate(candidate), false);
   }
 
   #addIceCandidate(c: RTCIceCandidateInit): Promise<void> {

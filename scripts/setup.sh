@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Real peers and servers the tests start on loopback.
-debian_packages=(coturn chromium ffmpeg openssl gnutls-bin python3-pylibsrtp python3-aioice python3-aiortc golang-go golang-github-pion-webrtc.v3-dev golang-github-pion-dtls.v2-dev golang-github-pion-sctp-dev golang-github-pion-datachannel-dev golang-github-pion-ice.v2-dev iproute2 util-linux)
+debian_packages=(coturn chromium ffmpeg openssl gnutls-bin python3-pylibsrtp python3-aioice python3-aiortc golang-go golang-github-pion-webrtc.v3-dev golang-github-pion-dtls.v2-dev golang-github-pion-sctp-dev golang-github-pion-datachannel-dev golang-github-pion-ice.v2-dev iproute2 util-linux nftables)
 missing=()
 for p in "${debian_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

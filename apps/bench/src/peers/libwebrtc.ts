@@ -11,5 +11,6 @@ export default async function load(): Promise<Stack> {
     name: 'libwebrtc',
     connect: (options) => connectW3C<StandardChannel>(make, wrapW3CChannel, options),
     dispose: async () => undefined,
+    w3c: { make, wrap: wrapW3CChannel, close: (pc) => void pc.close() },
   };
 }

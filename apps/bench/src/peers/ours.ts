@@ -32,5 +32,7 @@ export default async function load(): Promise<Stack> {
     connect: (options) =>
       connectW3C<StandardChannel>(() => factory.createPeerConnection(options.internetPacketSize ? { sctpPathMtuDiscovery: false } : {}), wrapW3CChannel, options),
     dispose: async () => undefined,
+    // Packets of 1200 bytes as on a real path (see ConnectOptions.internetPacketSize).
+    w3c: { make: () => factory.createPeerConnection({ sctpPathMtuDiscovery: false }), wrap: wrapW3CChannel, close: (pc) => void pc.close() },
   };
 }

@@ -1,5 +1,6 @@
 // What a peer-level figure needs from a WebRTC stack: two connected peer connections in this
 // process with one reliable ordered data channel between them, on loopback only.
+import type { W3CPeer } from './w3c.js';
 
 /** One end of the data channel. */
 export interface PeerChannel {
@@ -54,6 +55,19 @@ export interface Stack {
   connect(options: ConnectOptions): Promise<PeerPair>;
   /** Frees what the stack holds for the whole process (servers, native threads). */
   dispose(): Promise<void>;
+  /**
+   * Makes one W3C peer connection at a time, for figures whose two peers live in different
+   * processes (absent for a stack without the W3C API).
+   */
+  readonly w3c?: W3CPeerMaker;
+}
+
+/** One W3C peer connection of a stack and the bench's view of its channels. */
+export interface W3CPeerMaker {
+  make(): W3CPeer;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each stack's channel class
+  wrap(channel: any): PeerChannel;
+  close(pc: W3CPeer): Promise<void> | void;
 }
 
 /** Loads a stack; throws when it cannot run here. */

@@ -48,5 +48,6 @@ export default async function load(): Promise<Stack> {
       await pc.close();
     }),
     dispose: () => stun.close(),
+    w3c: { make: () => new RTCPeerConnection(config), wrap, close: async (pc) => void (await pc.close()) },
   };
 }

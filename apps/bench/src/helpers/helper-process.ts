@@ -37,10 +37,15 @@ export class HelperProcess {
     });
   }
 
-  /** Forks `modulePath` (a compiled .js file that calls {@link serveHelper}) with `args`. */
-  static start(modulePath: string, args: string[] = []): HelperProcess {
+  /** Forks `modulePath` (a compiled .js file that calls {@link serveHelper}) with `args` (and node's `execArgv`, default this process's). */
+  static start(modulePath: string, args: string[] = [], execArgv?: string[]): HelperProcess {
     // stderr is passed through so a helper's complaint reaches the bench's output.
-    return new HelperProcess(fork(modulePath, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    return new HelperProcess(fork(modulePath, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...(execArgv ? { execArgv } : {}) }));
+  }
+
+  /** The helper's process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** Calls `method` in the helper and resolves with what its handler returned. */

@@ -1,0 +1,169 @@
+// Scale: one server process holding many connected peer connections, each with an open data
+// channel, against clients (all ours, one socket each) in another process. Ours serves every
+// connection from one PeerConnectionFactory on one IceUdpMux (one UDP socket); the anchors,
+// libwebrtc (@roamhq/wrtc) and werift, serve with their own sockets per connection, at a smaller
+// count (they are not built to hold 10,000 in one process; the count is in the row).
+//
+// The figure's child (loopback-only namespace) forks the server and the client helper; with 2+
+// CPUs the server is pinned to CPU 0 and the clients to CPU 1 (`taskset`). Steps: one warm-up
+// connection made and closed, GC, baseline of the server; N connections made, 32 at a time, each
+// counted when its channel is open at both ends (a first message echoed); the server's memory
+// after 2 s and GC, its file descriptors; its CPU time over an idle stretch (nothing sent:
+// consent freshness, heartbeats, timers); then every connection sends one 16-byte message per
+// second, spread evenly, for a minute (quick: 3 s) and the clients time the echoes.
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchOptions, BenchRow } from '../figure.js';
+import { HelperProcess } from '../helpers/helper-process.js';
+import type { EchoResult } from '../helpers/scale-client.js';
+import type { ServerSample } from '../helpers/scale-server.js';
+import type { StackName } from '../peers/index.js';
+import { peerRow } from '../peers/rows.js';
+import { runInChild } from '../peers/spawn.js';
+import { withTimeout, type Stack } from '../peers/stack.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface Params {
+  connections: number;
+  idleSeconds: number;
+  echoSeconds: number;
+  withoutStack: true;
+}
+
+/** What one server stack's run gives. */
+export interface ScaleResult {
+  connections: number;
+  pinned: boolean;
+  /** Per connection: KB. */
+  rssKB: number;
+  heapKB: number;
+  /** Per connection: file descriptors the server opened. */
+  fds: number;
+  /** The server's file descriptors at the end, all told. */
+  fdsTotal: number;
+  /** Connections per second to channel open at both ends. */
+  setupPerSecond: number;
+  /** Server CPU time per connection set up, µs. */
+  setupCpuMicros: number;
+  /** Server CPU per connection per second, idle, µs. */
+  idleMicros: number;
+  echo: EchoResult;
+}
+
+const CONCURRENCY = 32;
+const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192'];
+
+function pin(pid: number | undefined, cpu: number): boolean {
+  if (pid === undefined) return false;
+  return spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' }).status === 0;
+}
+
+/** In the child: the server of `stack.name` and the clients, each in a helper process. */
+export async function measure(stack: Stack, params: Record<string, unknown>): Promise<ScaleResult> {
+  const { connections, idleSeconds, echoSeconds } = params as unknown as Params;
+  const server = HelperProcess.start(join(here, '..', 'helpers', 'scale-server.js'), [stack.name], NODE_FLAGS);
+  const client = HelperProcess.start(join(here, '..', 'helpers', 'scale-client.js'), [], NODE_FLAGS);
+  try {
+    const pinned = cpus().length >= 2 && pin(server.pid, 0) && pin(client.pid, 1);
+    await Promise.all([server.request('start'), client.request('start')]);
+    const connect = async (id: number) => {
+      const offer = await client.request<string>('offer', id);
+      const answer = await server.request<string>('answer', { id, sdp: offer });
+      await client.request('accept', { id, sdp: answer });
+    };
+    await withTimeout(connect(0), 30_000, 'warm-up connection');
+    await Promise.all([client.request('close', 0), server.request('close', 0)]);
+    const before = await server.request<ServerSample>('sample', 500);
+
+    const cpuStart = await server.request<number>('cpu');
+    const start = performance.now();
+    let next = 1;
+    let failures = 0;
+    const worker = async () => {
+      while (next <= connections) {
+        const id = next++;
+        try {
+          await withTimeout(connect(id), 60_000, `connection ${id}`);
+        } catch (error) {
+          if (++failures > 10) throw error;
+          process.stderr.write(`scale ${stack.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const setupSeconds = (performance.now() - start) / 1000;
+    const setupCpu = (await server.request<number>('cpu')) - cpuStart;
+    const open = connections - failures;
+
+    const after = await server.request<ServerSample>('sample', 2000);
+    const idleStart = await server.request<number>('cpu');
+    const idleT0 = performance.now();
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    const idleCpu = (await server.request<number>('cpu')) - idleStart;
+    const idleWall = (performance.now() - idleT0) / 1000;
+
+    const echo = await client.request<EchoResult>('echo', { seconds: echoSeconds });
+    await Promise.all([client.request('stop'), server.request('stop')]).catch(() => undefined);
+    return {
+      connections: open,
+      pinned,
+      rssKB: (after.rss - before.rss) / 1024 / open,
+      heapKB: (after.heap - before.heap) / 1024 / open,
+      fds: (after.fds - before.fds) / open,
+      fdsTotal: after.fds,
+      setupPerSecond: open / setupSeconds,
+      setupCpuMicros: setupCpu / open,
+      idleMicros: idleCpu / open / idleWall,
+      echo,
+    };
+  } finally {
+    server.kill();
+    client.kill();
+  }
+}
+
+/** Connections per server stack: ours at N, the anchors at what fits. BENCH_SCALE_CONNECTIONS overrides ours. */
+export function plan({ quick }: BenchOptions): { ours: Params; anchors: Params; timeoutMs: number } {
+  const ours = Number(process.env.BENCH_SCALE_CONNECTIONS ?? (quick ? 100 : 10_000));
+  const anchors = Number(process.env.BENCH_SCALE_ANCHOR_CONNECTIONS ?? (quick ? 50 : 1000));
+  const idleSeconds = quick ? 3 : 20;
+  const echoSeconds = quick ? 3 : 60;
+  return {
+    ours: { connections: ours, idleSeconds, echoSeconds, withoutStack: true },
+    anchors: { connections: anchors, idleSeconds, echoSeconds, withoutStack: true },
+    timeoutMs: 120_000 + (idleSeconds + echoSeconds) * 1000 + Math.max(ours, anchors) * 100,
+  };
+}
+
+const SERVERS: StackName[] = ['ours', 'libwebrtc', 'werift'];
+
+export default async function scale(options: BenchOptions): Promise<BenchRow[]> {
+  const p = plan(options);
+  const results: Partial<Record<StackName, ScaleResult>> = {};
+  for (const stack of SERVERS) {
+    results[stack] = await runInChild<ScaleResult>('scale', stack, stack === 'ours' ? p.ours : p.anchors, p.timeoutMs);
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`bench: scale ${stack}: ${JSON.stringify(results[stack])}\n`);
+  }
+  return rows(results, p.ours.connections, p.anchors.connections);
+}
+
+/** The rows; anchors that did not open every connection they were asked for give none. */
+export function rows(results: Partial<Record<StackName, ScaleResult>>, ours: number, anchors: number): BenchRow[] {
+  const full = (stack: StackName, r: ScaleResult | undefined) => r !== undefined && r.connections === (stack === 'ours' ? ours : anchors);
+  const pick = (f: (r: ScaleResult) => number | undefined) =>
+    Object.fromEntries(SERVERS.map((s) => [s, full(s, results[s]) ? f(results[s]!) : undefined])) as Partial<Record<StackName, number>>;
+  const pinned = results.ours?.pinned ? ', server pinned to one CPU' : '';
+  const what = `scale, one server process of ${ours.toLocaleString('en-US')} connections (anchors ${anchors.toLocaleString('en-US')}), each with an open data channel, ours on one UDP port`;
+  return [
+    peerRow(`${what}: RSS per connection after GC`, 'KB', false, pick((r) => r.rssKB)),
+    peerRow(`${what}: JS heap per connection after GC`, 'KB', false, pick((r) => r.heapKB)),
+    peerRow(`${what}: file descriptors per connection`, 'fds', false, pick((r) => r.fds)),
+    peerRow(`${what}: connection setup rate to channel open at both ends, 32 at a time${pinned}`, 'conn/s', true, pick((r) => r.setupPerSecond)),
+    peerRow(`${what}: server CPU time per connection set up`, 'µs', false, pick((r) => r.setupCpuMicros)),
+    peerRow(`${what}: idle server CPU per connection (nothing sent)`, 'µs/s', false, pick((r) => r.idleMicros)),
+    peerRow(`${what}: echo round trip p99, one 16-byte message per connection per second`, 'ms', false, pick((r) => (r.echo.received === r.echo.sent ? r.echo.p99 : undefined))),
+  ];
+}

@@ -18,3 +18,5 @@ export { TcpFlowEmulator } from './tcp-flow-emulator.js';
 export type { TcpCongestionControl, TcpFlowCounters, TcpFlowOptions, TcpSendResult } from './tcp-flow-emulator.js';
 export { TcpLegStats, TcpRelay, startTcpRelay } from './tcp-relay.js';
 export type { TcpRelayOptions, TcpRelayStats } from './tcp-relay.js';
+export { startTunLink, tunLinkRelayBinary, tunLinkUnavailable } from './tun-link.js';
+export type { TunLink, TunLinkDirectionCounters, TunLinkOptions, TunLinkReport } from './tun-link.js';

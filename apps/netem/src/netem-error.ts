@@ -12,7 +12,9 @@ export type NetemErrorCode =
   /** A relay socket could not bind or listen. */
   | 'BIND_FAILED'
   /** The relay was closed. */
-  | 'CLOSED';
+  | 'CLOSED'
+  /** The TUN link could not be made (namespaces, devices, the Go relay's build or start). */
+  | 'TUN_LINK';
 
 /** Typed error of `@x/netem`. */
 export class NetemError extends Error {

@@ -1,0 +1,3 @@
+module tunlink
+
+go 1.19

@@ -5,7 +5,7 @@ import { COMMON_HEADER_SIZE, encodePacket } from './packet.js';
 import { PathMtuDiscovery } from './plpmtud.js';
 import { RetransmissionQueue } from './retransmission-queue.js';
 import { DEFAULT_RTO, type RtoOptions } from './rto.js';
-import type { AssociationHandler, AssociationOptions, AssociationState, AssociationStats } from './association-options.js';
+import type { AssociationHandler, AssociationOptions, AssociationCongestion, AssociationState, AssociationStats } from './association-options.js';
 import { SendQueue } from './send-queue.js';
 
 /** Error Detection Method Identifier 1: SCTP over DTLS (RFC 9653 §5.2, RFC 8261). */
@@ -117,6 +117,24 @@ export abstract class AssociationCore {
     this.burst = this.maxBurst;
     this.random(this.cookieKey);
     this.sendQueue = new SendQueue((sid) => this.h.onBufferedAmountLow?.(sid));
+  }
+
+  /**
+   * The sender's congestion state and both receive windows, copied out for diagnostics (a bench's
+   * cwnd-over-time trace, RFC 9260 §7); undefined before the association is established.
+   */
+  get congestion(): AssociationCongestion | undefined {
+    const rq = this.rq;
+    if (rq === undefined) return undefined;
+    return {
+      cwnd: rq.cwnd,
+      ssthresh: rq.ssthresh,
+      flightSize: rq.flightSize,
+      peerRwnd: rq.peerRwnd,
+      localRwnd: this.rx?.rwnd ?? this.rcvBuf,
+      srtt: rq.rto.srtt,
+      rto: rq.rto.rto,
+    };
   }
 
   /** The packet size DATA currently fills (`mtu`, or what Path MTU Discovery confirmed). */

@@ -86,6 +86,24 @@ export interface AssociationOptions {
 }
 
 /** Counters for stats and tests. */
+/** A copy of the association's congestion state (RFC 9260 §6.2.1, §7), for diagnostics. */
+export interface AssociationCongestion {
+  /** Congestion window, bytes. */
+  cwnd: number;
+  /** Slow-start threshold, bytes. */
+  ssthresh: number;
+  /** Bytes of DATA sent and not yet acknowledged. */
+  flightSize: number;
+  /** The peer's receive window as last advertised, less what is in flight. */
+  peerRwnd: number;
+  /** Our own advertised receive window (a_rwnd), bytes. */
+  localRwnd: number;
+  /** Smoothed RTT, ms; undefined before the first measurement. */
+  srtt: number | undefined;
+  /** Retransmission timeout, ms. */
+  rto: number;
+}
+
 export interface AssociationStats {
   packetsReceived: number;
   packetsSent: number;

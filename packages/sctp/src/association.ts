@@ -10,7 +10,7 @@ import { BLACK_HOLE_TIMEOUTS } from './plpmtud.js';
 import { causeChunk, makeInit, noUserDataAbort, unrecognizedChunkError } from './handshake.js';
 import { abortReason } from './sctp-log.js';
 
-export type { AssociationHandler, AssociationOptions, AssociationState, AssociationStats } from './association-options.js';
+export type { AssociationHandler, AssociationOptions, AssociationCongestion, AssociationState, AssociationStats } from './association-options.js';
 
 /**
  * A sans-IO SCTP association (RFC 9260) as WebRTC uses it over DTLS (RFC 8261): feed it packets with

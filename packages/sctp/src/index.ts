@@ -33,6 +33,7 @@ export {
   type AssociationHandler,
   type AssociationState,
   type AssociationStats,
+  type AssociationCongestion,
 } from './association.js';
 export type { SendOptions } from './send-queue.js';
 export { DEFAULT_RTO, type RtoOptions } from './rto.js';

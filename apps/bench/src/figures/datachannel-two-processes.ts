@@ -42,19 +42,32 @@ interface Params {
 function runPair([from, to]: Pair, total: number, capMs: number): Promise<PairResult> {
   const params: SplitParams = { total, size: SIZE };
   const script = join(here, '..', 'peers', 'split-peer.js');
-  const sender = fork(script, [from, 'sender', JSON.stringify(params)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  const receiver = fork(script, [to, 'receiver', JSON.stringify(params)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // BENCH_CPU_PROF=<dir>: each end writes a V8 CPU profile there (split-peer.ts; for `profile-layers.js`).
+  const options = { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[], env: { ...process.env, BENCH_PAIR: `${from}-to-${to}` } };
+  const sender = fork(script, [from, 'sender', JSON.stringify(params)], options);
+  const receiver = fork(script, [to, 'receiver', JSON.stringify(params)], options);
   let stderr = '';
   for (const child of [sender, receiver]) child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise<PairResult>((resolve, reject) => {
     let done: Extract<SplitMessage, { t: 'done' }> | undefined;
     const timer = setTimeout(() => finish(new Error(`${from}→${to}: not complete after ${capMs} ms ${stderr.trim().split('\n').slice(-2).join(' / ')}`)), capMs);
+    let finished = false;
     const finish = (result: PairResult | Error) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
-      sender.kill('SIGKILL');
-      receiver.kill('SIGKILL');
-      if (result instanceof Error) reject(result);
-      else resolve(result);
+      // Asked to exit first (a profile is written at a normal exit), killed if they do not.
+      const exited = [sender, receiver].map((child) => new Promise<void>((r) => {
+        if (child.exitCode !== null || child.signalCode !== null) return r();
+        child.once('exit', () => r());
+        if (child.connected) child.send({ t: 'exit' } satisfies SplitMessage);
+      }));
+      const kill = setTimeout(() => [sender, receiver].forEach((c) => c.kill('SIGKILL')), 5000);
+      void Promise.all(exited).then(() => {
+        clearTimeout(kill);
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      });
     };
     const relay = (to: typeof sender) => (m: SplitMessage) => {
       if (m.t === 'offer' || m.t === 'answer' || m.t === 'candidate') to.send(m);

@@ -4,6 +4,9 @@
 // The sender offers and creates the channel, then sends `total` bytes as fast as bufferedAmount
 // lets it; the receiver counts them. Each reports the CPU its whole process spent (every thread:
 // libwebrtc's network and signaling threads count too) over the transfer.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { loadStack, stackNames, type StackName } from './index.js';
 import { isLoopbackUdpCandidate, loopbackOnlySdp, type PeerChannel } from './stack.js';
 import type { W3CChannel, W3CPeer } from './w3c.js';
@@ -22,6 +25,8 @@ export type SplitMessage =
   | { t: 'candidate'; candidate: string; sdpMid: string | null; sdpMLineIndex: number | null }
   /** Figure → sender: the receiver has everything, report. */
   | { t: 'stop' }
+  /** Figure → both: exit now (normally, so that `--cpu-prof` writes its profile). */
+  | { t: 'exit' }
   /** Receiver → figure: all bytes arrived, at `at` (wall clock, ms). */
   | { t: 'done'; bytes: number; at: number; cpuMs: number }
   /** Sender → figure, after `stop`: `startedAt` is when it sent its first message (wall clock, ms). */
@@ -80,6 +85,27 @@ function runReceiver(channel: PeerChannel, { total }: SplitParams, start: NodeJS
   });
 }
 
+/**
+ * BENCH_CPU_PROF=<dir>: a V8 CPU profile of this end from the moment its peer connection is made
+ * (so module loading is left out) to its exit, written to <dir> for `profile-layers.js`.
+ */
+function startProfile(label: string): () => Promise<void> {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 100 });
+  session.post('Profiler.start');
+  return () =>
+    new Promise((resolve) => {
+      session.post('Profiler.stop', (error, result) => {
+        if (!error) writeFileSync(join(dir, `${process.env.BENCH_PAIR ?? 'pair'}.${label}.cpuprofile`), JSON.stringify(result.profile));
+        resolve();
+      });
+    });
+}
+
 async function main(): Promise<void> {
   const [name, role, paramsJson] = process.argv.slice(2);
   if (!name || !(stackNames as readonly string[]).includes(name) || (role !== 'sender' && role !== 'receiver')) {
@@ -90,6 +116,7 @@ async function main(): Promise<void> {
   const maker = stack.w3c;
   if (!maker) throw new Error(`${name} has no W3C peer connection`);
   const cpuAtStart = process.cpuUsage();
+  const stopProfile = startProfile(`${name}-${role}`);
   const pc: W3CPeer = maker.make();
   let stop!: () => void;
   const stopped = new Promise<void>((r) => (stop = r));
@@ -120,6 +147,9 @@ async function main(): Promise<void> {
         early.splice(0).forEach(addCandidate);
       } else if (m.t === 'stop') {
         stop();
+      } else if (m.t === 'exit') {
+        await stopProfile();
+        process.exit(0);
       }
     })().catch((error: unknown) => send({ t: 'error', message: error instanceof Error ? error.message : String(error) }));
   });

@@ -1,6 +1,6 @@
 import { crc32 } from '@x/stun';
 import { IceError } from './errors.js';
-import { addressFamily, type TransportAddress } from './transport-address.js';
+import { addressFamily, addressKey, type TransportAddress } from './transport-address.js';
 
 /** Candidate types of RFC 8445 §5.1.1. */
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
@@ -22,7 +22,7 @@ export interface Candidate {
   readonly foundation: string;
   /** Component ID, 1–256; 1 for WebRTC. */
   readonly component: number;
-  /** Transport; only `udp` is supported for checks, others are parsed and ignored. */
+  /** Transport: `udp`, or `tcp` (RFC 6544, with {@link tcpType}); others are parsed and ignored. */
   readonly transport: string;
   /** Priority, 1–2^32-1 (§5.1.2). */
   readonly priority: number;
@@ -36,7 +36,7 @@ export interface Candidate {
   readonly relatedAddress?: string;
   /** `rport`, for srflx/prflx/relay. */
   readonly relatedPort?: number;
-  /** `tcptype` for TCP candidates (parsed only). */
+  /** `tcptype` of a TCP candidate (RFC 6544 §4.5): `active`, `passive` or `so`. */
   readonly tcpType?: string;
   /** Extension attributes (`generation 0`, `ufrag x`, `network-id 1` …) in order. */
   readonly extensions?: ReadonlyArray<readonly [string, string]>;
@@ -82,6 +82,22 @@ export function relayLocalPreference(family: 4 | 6, protocol: RelayProtocol): nu
   return localPreference(0, family) - RELAY_PROTOCOL_RANK[protocol] * 8192;
 }
 
+/** The `tcptype`s of RFC 6544 §4.5 this agent makes candidates of (simultaneous-open is not gathered). */
+export type TcpType = 'active' | 'passive';
+
+/** RFC 6544 §4.2's direction preference (0–7): active before passive before simultaneous-open. */
+const TCP_DIRECTION_PREFERENCE: Readonly<Record<string, number>> = { active: 6, passive: 4, so: 2 };
+
+/**
+ * Local preference of a TCP candidate (RFC 6544 §4.2): `2^13 * direction-pref + other-pref`, the
+ * other preference ordering interfaces and IPv6 before IPv4 as {@link localPreference} does. At
+ * most 57343, below a UDP candidate's on the same interface (65023 or more), so UDP is preferred.
+ */
+export function tcpLocalPreference(interfaceIndex: number, family: 4 | 6, tcpType: string): number {
+  const idx = Math.max(0, Math.min(Math.floor(interfaceIndex), 63));
+  return 0x2000 * (TCP_DIRECTION_PREFERENCE[tcpType] ?? 0) + 8191 - idx * 64 - (family === 4 ? 32 : 0);
+}
+
 /**
  * Candidate priority (RFC 8445 §5.1.2.1):
  * `2^24 * type preference + 2^8 * local preference + (256 - component ID)`.
@@ -102,12 +118,29 @@ export function computeFoundation(type: CandidateType, baseAddress: string, serv
   return String(crc32(new TextEncoder().encode(key)));
 }
 
-/** Whether two candidates may be paired: same component and IP family (§6.1.2.2). */
+/**
+ * Whether two candidates may be paired: same component, transport and IP family (§6.1.2.2); for
+ * TCP, an active end with a passive one, or simultaneous-open with simultaneous-open (RFC 6544 §6.2).
+ */
 export function canPair(local: Candidate, remote: Candidate): boolean {
+  const transport = local.transport.toLowerCase();
   return (
     local.component === remote.component &&
-    local.transport.toLowerCase() === remote.transport.toLowerCase() &&
+    transport === remote.transport.toLowerCase() &&
+    (transport !== 'tcp' || tcpTypesPair(local.tcpType, remote.tcpType)) &&
     addressFamily(local.address) !== 0 &&
     addressFamily(local.address) === addressFamily(remote.address)
   );
+}
+
+function tcpTypesPair(local: string | undefined, remote: string | undefined): boolean {
+  return (local === 'active' && remote === 'passive') || (local === 'passive' && remote === 'active') || (local === 'so' && remote === 'so');
+}
+
+/**
+ * The key of a remote candidate's transport address among the agent's: the address, with `tcp:`
+ * before it for TCP, so a UDP and a TCP candidate on one port (a server muxing both) are two.
+ */
+export function remoteKey(transport: string, address: TransportAddress): string {
+  return transport === 'tcp' ? `tcp:${addressKey(address)}` : addressKey(address);
 }

@@ -13,7 +13,7 @@ import {
   XorMappedAddress,
   type StunMessage,
 } from '@x/stun';
-import type { Candidate, LocalCandidate } from './candidate.js';
+import { remoteKey, type Candidate, type LocalCandidate } from './candidate.js';
 import { CandidatePair } from './candidate-pair.js';
 import type { Checklist } from './checklist.js';
 import { encodeCheckError, encodeCheckSuccess } from './connectivity-check.js';
@@ -21,7 +21,7 @@ import type { IceAgentStats, Transmit } from './ice-agent-types.js';
 import type { IceParameters } from './ice-parameters.js';
 import { localPeerReflexiveCandidate, remotePeerReflexiveCandidate } from './local-candidate.js';
 import type { Transaction } from './stun-transactions.js';
-import { addressKey, sameAddress, type TransportAddress } from './transport-address.js';
+import { sameAddress, type TransportAddress } from './transport-address.js';
 
 /** What check processing reads and changes in the agent. */
 export interface CheckHost {
@@ -114,10 +114,10 @@ export function handleCheckRequest(h: CheckHost, msg: StunMessage, socketId: num
   }
   h.transmit({ socketId, destination: source, data: encodeCheckSuccess(msg.transactionId, source, h.local.password) });
 
-  const key = addressKey(source);
+  const key = remoteKey(local.transport, source);
   let remote = h.remoteCandidates.get(key);
   if (!remote) {
-    remote = remotePeerReflexiveCandidate(source, priority);
+    remote = remotePeerReflexiveCandidate(source, priority, local);
     h.remoteCandidates.set(key, remote);
   }
   let pair = h.checklist.find(local, remote);
@@ -211,7 +211,8 @@ export function handleCheckResponse(h: CheckHost, t: Transaction, msg: StunMessa
 
 /** The valid pair a successful check produced (§7.2.5.3.2): it may hold a new prflx local. */
 function validPairFor(h: CheckHost, pair: CandidatePair, mapped: TransportAddress, priority: number): CandidatePair {
-  if (sameAddress(mapped, pair.local)) return pair;
+  // TCP: the connection is the path, whatever port the kernel gave an active end (announced as 9).
+  if (sameAddress(mapped, pair.local) || pair.local.transport === 'tcp') return pair;
   let local = h.localCandidates.find((c) => c.socketId === pair.local.socketId && sameAddress(c, mapped));
   if (!local) {
     local = localPeerReflexiveCandidate(pair.local, mapped, priority);

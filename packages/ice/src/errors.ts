@@ -5,6 +5,7 @@ export type IceErrorCode =
   | 'invalid-state'
   | 'invalid-parameter'
   | 'malformed-dns'
+  | 'malformed-frame'
   | 'socket';
 
 /** The one error type of `@x/ice`; parsers throw it and nothing else. */

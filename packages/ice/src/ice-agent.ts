@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { RTP_COMPONENT, type Candidate, type LocalCandidate, type RelayProtocol } from './candidate.js';
-import { hostCandidate, peerReflexivePriority, relayCandidate, serverReflexiveCandidate } from './local-candidate.js';
+import { remoteKey, RTP_COMPONENT, type Candidate, type LocalCandidate, type RelayProtocol, type TcpType } from './candidate.js';
+import { hostCandidate, peerReflexivePriority, relayCandidate, serverReflexiveCandidate, tcpHostCandidate } from './local-candidate.js';
 import { handleCheckRequest, handleCheckResponse, integrityOk, type CheckHost } from './check-processing.js';
 import { TransactionTable, type Transaction, type TransactionInit } from './stun-transactions.js';
 import { CandidatePair } from './candidate-pair.js';
@@ -31,7 +31,7 @@ import {
   XorMappedAddress,
   type StunMessage,
 } from '@x/stun';
-import { addressFamily, addressKey, sameAddress, type TransportAddress } from './transport-address.js';
+import { addressFamily, sameAddress, type TransportAddress } from './transport-address.js';
 import { layerLogger } from '@x/base';
 import { IceAgentLog, type StateFacts } from './ice-log.js';
 
@@ -233,6 +233,39 @@ export class IceAgent {
     return candidate;
   }
 
+  /**
+   * Adds a TCP host candidate (RFC 6544): `passive` on a listening socket (`address` its port),
+   * `active` on a local address the adapter connects from when a pair of it is checked (`socketId`
+   * then names those connections; it is announced with port 9). A passive candidate forms pairs
+   * only from checks that arrive on it (§6.2), so it never sends a check first.
+   */
+  addTcpCandidate(socketId: number, address: TransportAddress, tcpType: TcpType, interfaceIndex = 0, now = this.now): LocalCandidate {
+    this.tick(now);
+    const candidate = tcpHostCandidate(socketId, address, tcpType, interfaceIndex);
+    this.addLocal(candidate);
+    return candidate;
+  }
+
+  /**
+   * The adapter's TCP connection for `socketId` to `remote` failed or closed (RFC 6544 §7.1): its
+   * pairs fail, their checks stop, and a selected pair on it loses consent.
+   */
+  tcpPathClosed(socketId: number, remote: TransportAddress, now = this.now): void {
+    this.tick(now);
+    if (this.closed) return;
+    const on = (p: CandidatePair): boolean => p.local.socketId === socketId && p.local.transport === 'tcp' && sameAddress(p.remote, remote);
+    for (const p of [...this.checklist.pairs, ...this.extraValid]) {
+      if (!on(p)) continue;
+      if (p.state !== 'succeeded') p.state = 'failed';
+      p.valid = false;
+      this.nominationFailed(p);
+    }
+    this.transactions.removeWhere((t) => t.pair !== undefined && on(t.pair));
+    if (this.nominationQueued && on(this.nominationQueued)) this.nominationQueued = undefined;
+    if (this.selected && on(this.selected)) this.consentLost = true;
+    this.updateState();
+  }
+
   /** Says no more host or relay candidates will be added; gathering completes once STUN answers. */
   endOfLocalCandidates(now = this.now): void {
     this.tick(now);
@@ -247,20 +280,21 @@ export class IceAgent {
    */
   addRemoteCandidate(candidate: Candidate, now = this.now): boolean {
     this.tick(now);
-    if (candidate.transport.toLowerCase() !== 'udp' || candidate.component !== RTP_COMPONENT) {
+    const transport = candidate.transport.toLowerCase();
+    if ((transport !== 'udp' && transport !== 'tcp') || candidate.component !== RTP_COMPONENT) {
       this.log.remoteCandidate(candidate, candidate.component !== RTP_COMPONENT ? `component ${candidate.component} (rtcp-mux: only 1 is used)` : `unsupported protocol ${candidate.transport}`, 0, this.localCandidates);
       return false;
     }
     if (addressFamily(candidate.address) === 0) {
       throw new IceError('invalid-candidate', `unresolved address ${candidate.address}`);
     }
-    const key = addressKey(candidate);
+    const key = remoteKey(transport, candidate);
     if (this.remoteCandidates.has(key)) {
       this.log.remoteCandidate(candidate, 'already known', 0, this.localCandidates);
       return false;
     }
     this.remoteCandidates.set(key, candidate);
-    const paired = this.checklist.addPairs(this.baseBySocket.values(), [candidate], this.controllingRole);
+    const paired = this.checklist.addPairs(this.checkingBases(), [candidate], this.controllingRole);
     this.log.remoteCandidate(candidate, undefined, paired.length, this.localCandidates);
     this.updateState();
     return true;
@@ -358,7 +392,7 @@ export class IceAgent {
       return undefined;
     }
     const sel = this.selected;
-    if ((sel && sameAddress(sel.remote, source)) || this.remoteCandidates.has(addressKey(source))) {
+    if ((sel && sameAddress(sel.remote, source)) || this.remoteCandidates.has(remoteKey(this.baseBySocket.get(socketId)?.transport ?? 'udp', source))) {
       return data;
     }
     if (this.stats.droppedUnknownSource++ === 0) this.log.drops();
@@ -428,8 +462,14 @@ export class IceAgent {
     this.setGathering('gathering');
     this.events.push({ type: 'local-candidate', candidate });
     this.log.localCandidate(candidate);
-    this.checklist.addPairs([candidate], this.remoteCandidates.values(), this.controllingRole);
+    // A passive TCP candidate pairs only with the connections that reach it (RFC 6544 §6.2).
+    if (candidate.tcpType !== 'passive') this.checklist.addPairs([candidate], this.remoteCandidates.values(), this.controllingRole);
     this.updateState();
+  }
+
+  /** Local bases that start checks: all but passive TCP ones (RFC 6544 §6.2). */
+  private *checkingBases(): Iterable<LocalCandidate> {
+    for (const c of this.baseBySocket.values()) if (c.tcpType !== 'passive') yield c;
   }
 
   private startTransaction(transactionId: Uint8Array, init: TransactionInit, rto?: number): void {

@@ -80,6 +80,11 @@ export class IceAgentLog {
       this.logger.debug(`remote candidate ${candidateText(c)} added (${paired} new pair${paired === 1 ? '' : 's'})`);
       return;
     }
+    if (c.transport === 'tcp' && !localCandidates.some((l) => l.transport === 'tcp' && l.tcpType !== 'passive')) {
+      // RFC 6544 §6.2: a local passive candidate waits for connections, it pairs with none signalled.
+      this.logger.debug(`remote candidate ${candidateText(c)} added but pairs with nothing: no local active TCP candidate (IceTransport's tcpActive)`);
+      return;
+    }
     const family = addressFamily(c.address);
     const hasFamily = localCandidates.some((l) => addressFamily(l.address) === family);
     this.logger.debug(

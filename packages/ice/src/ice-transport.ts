@@ -17,6 +17,8 @@ import { layerLogger, type Logger } from '@x/base';
 import { candidateText } from './ice-log.js';
 import { bindUdpSocket } from './udp-socket.js';
 import type { IceUdpMux, IceUdpMuxConnection } from './udp-mux.js';
+import type { IceTcpMux, IceTcpMuxConnection } from './tcp-mux.js';
+import { TcpActiveConnections } from './tcp-active.js';
 
 /** The datagram pipe ICE gives the layer above (DTLS) once a pair is selected. */
 export interface DatagramTransport {
@@ -67,6 +69,17 @@ export interface IceTransportOptions extends Omit<IceAgentOptions, 'stunServers'
    * them. Server-reflexive and relayed candidates work as without it.
    */
   readonly udpMux?: IceUdpMux;
+  /**
+   * ICE-TCP (RFC 6544), server side: passive TCP host candidates on a shared listening socket per
+   * family ({@link IceTcpMux}); peers whose UDP is blocked connect to it.
+   */
+  readonly tcpMux?: IceTcpMux;
+  /**
+   * ICE-TCP (RFC 6544), client side: gather an active TCP host candidate (`tcptype active`, port 9)
+   * on each filtered host address, which connects to the peer's passive candidates when their
+   * pair is checked. Pairs over TCP rank below UDP ones. Default false.
+   */
+  readonly tcpActive?: boolean;
 }
 
 /** Counters of the adapter (the agent has its own in `agent.stats`). */
@@ -166,6 +179,10 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
   private readonly log: Logger;
   /** This transport's place in `options.udpMux`, once gathering starts. */
   private mux: IceUdpMuxConnection | undefined;
+  /** This transport's place in `options.tcpMux`, once gathering starts. */
+  private tcpMux: IceTcpMuxConnection | undefined;
+  /** Outgoing connections of the active TCP candidates (`options.tcpActive`). */
+  private tcpActive: TcpActiveConnections | undefined;
 
   constructor(options: IceTransportOptions) {
     super();
@@ -294,6 +311,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
     const hosts = hostAddresses(this.options, skipped);
     const mux = relayOnly ? undefined : this.options.udpMux;
     if (mux !== undefined) await this.joinMux(mux);
+    if (!relayOnly && this.options.tcpMux !== undefined) await this.joinTcpMux(this.options.tcpMux);
     else if (hosts.length === 0 && !relayOnly) this.log.warn(`no usable interface, no host candidate: ${skipped.join('; ') || 'the host lists no interface'}`);
     else if (skipped.length > 0) this.log.debug(`host addresses ${hosts.map((h) => h.address).join(', ')}; skipped ${skipped.join('; ')}`);
     // With the relay policy no host socket is needed: the TURN clients have their own.
@@ -319,6 +337,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
       const a = b.socket.address();
       this.agent.addHostCandidate(id, { address: a.address, port: a.port }, b.h.interfaceIndex, this.clock());
     }
+    if (!relayOnly && this.options.tcpActive === true) this.addTcpActive(hosts);
     this.drive();
     await Promise.all(turn.map((t) => this.allocateRelay(t, hosts)));
     this.agent.endOfLocalCandidates(this.clock());
@@ -343,6 +362,44 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
       conn.useSocket(id, local);
       this.agent.addHostCandidate(id, local, 0, this.clock());
     }
+  }
+
+  /** Passive TCP host candidates on the listening sockets of `mux`; the local ufrag routes connections here. */
+  private async joinTcpMux(mux: IceTcpMux): Promise<void> {
+    const conn = mux.connect({ receive: (data, id, source) => this.receive(data, id, source), closed: (id, source) => this.tcpClosed(id, source) });
+    this.tcpMux = conn;
+    if (!conn.addUfrag(this.localParameters.usernameFragment)) this.log.warn(`TCP mux: ufrag ${this.localParameters.usernameFragment} is another transport's, connections for it do not reach this one`);
+    try {
+      await mux.ready;
+    } catch (e) {
+      this.stats.socketErrors++;
+      this.log.warn('TCP mux not listening, no passive TCP candidate', e);
+      return;
+    }
+    if (this.closed) return;
+    for (const local of mux.localAddresses) {
+      const id = this.nextSocketId++;
+      conn.useSocket(id, local);
+      this.agent.addTcpCandidate(id, local, 'passive', 0, this.clock());
+    }
+  }
+
+  /** Active TCP host candidates, one per host address: connections open when checks need them. */
+  private addTcpActive(hosts: ReturnType<typeof hostAddresses>): void {
+    const active = (this.tcpActive ??= new TcpActiveConnections({ receive: (data, id, source) => this.receive(data, id, source), closed: (id, remote) => this.tcpClosed(id, remote) }));
+    for (const h of hosts) {
+      const id = this.nextSocketId++;
+      active.addLocal(id, h.address);
+      this.agent.addTcpCandidate(id, { address: h.address, port: 0 }, 'active', h.interfaceIndex, this.clock());
+    }
+  }
+
+  /** A TCP connection of a candidate closed: its pairs fail (RFC 6544 §7.1). */
+  private tcpClosed(socketId: number, remote: TransportAddress): void {
+    if (this.closed) return;
+    this.log.debug(`TCP connection of socket ${socketId} with ${remote.address}:${remote.port} closed`);
+    this.agent.tcpPathClosed(socketId, remote, this.clock());
+    this.drive();
   }
 
   private attachSocket(id: number, socket: dgram.Socket): void {
@@ -463,6 +520,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
     this.agent.restart(credentials, this.clock(), replaced);
     // The old ufrag keeps routing until a pair of the new one is selected.
     this.mux?.restartUfrag(this.localParameters.usernameFragment);
+    this.tcpMux?.restartUfrag(this.localParameters.usernameFragment);
     this.drive();
     if (replaced.length === 0) return;
     const hosts = hostAddresses(this.options);
@@ -503,6 +561,8 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
     for (const s of this.sockets.values()) s.close();
     this.sockets.clear();
     this.mux?.close();
+    this.tcpMux?.close();
+    this.tcpActive?.close();
     for (const r of [...this.relays.values(), ...this.retiredRelays.values()]) void r.client.close().catch(() => undefined);
     this.relays.clear();
     this.retiredRelays.clear();
@@ -533,6 +593,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
       return;
     }
     if (this.mux?.send(socketId, to, data, stun)) return;
+    if (this.tcpMux?.send(socketId, to, data) || this.tcpActive?.send(socketId, to, data)) return;
     const relay = this.relays.get(socketId) ?? this.retiredRelays.get(socketId);
     if (!relay) return;
     if (relay.permitted.has(to.address)) relay.client.send(stunAddress(to), data);
@@ -626,6 +687,7 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
         this.bindRelayChannel(e.pair);
         if (this.retiredRelays.size !== 0) this.closeRetiredRelays(e.pair);
         this.mux?.retainUfrag(this.agent.localParameters.usernameFragment);
+        this.tcpMux?.retainUfrag(this.agent.localParameters.usernameFragment);
         this.emit('selectedpairchange', e.pair);
       }
     }

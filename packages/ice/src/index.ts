@@ -16,6 +16,9 @@ export {
   candidatePriority,
   computeFoundation,
   canPair,
+  remoteKey,
+  tcpLocalPreference,
+  type TcpType,
   type Candidate,
   type CandidateType,
   type LocalCandidate,
@@ -66,6 +69,16 @@ export {
   type UdpMuxRouterSize,
   type UdpMuxRouterStats,
 } from './udp-mux-router.js';
+export {
+  IceTcpMux,
+  IceTcpMuxConnection,
+  type IceTcpMuxHandler,
+  type IceTcpMuxOptions,
+  type IceTcpMuxSize,
+  type IceTcpMuxStats,
+} from './tcp-mux.js';
+export { TcpMuxRouter, newTcpMuxRouterStats, type TcpMuxRouterStats } from './tcp-mux-router.js';
+export { frameRfc4571, Rfc4571Deframer, MAX_RFC4571_FRAME } from './tcp-framing.js';
 export { type IceCandidateError, type MdnsRegistrar, type TurnTlsOptions } from './ice-transport.js';
 export {
   decodeDnsMessage,

@@ -6,10 +6,12 @@ import {
   localPreference,
   relayLocalPreference,
   RTP_COMPONENT,
+  tcpLocalPreference,
   TYPE_PREFERENCE,
   type Candidate,
   type LocalCandidate,
   type RelayProtocol,
+  type TcpType,
 } from './candidate.js';
 import { IceError } from './errors.js';
 import { addressFamily, type TransportAddress } from './transport-address.js';
@@ -33,6 +35,30 @@ export function hostCandidate(socketId: number, address: TransportAddress, inter
     type: 'host',
     socketId,
     base: { address: address.address, port: address.port },
+  };
+}
+
+/** Port an active TCP candidate is announced with (RFC 6544 §4.5: the discard port, 9). */
+export const TCP_ACTIVE_PORT = 9;
+
+/**
+ * A TCP host candidate (RFC 6544 §4.1): `passive` on a listening socket's address and port,
+ * `active` on an address it connects from (announced with port 9; the real port is the kernel's).
+ */
+export function tcpHostCandidate(socketId: number, address: TransportAddress, tcpType: TcpType, interfaceIndex = 0): LocalCandidate {
+  const family = familyOf(address.address);
+  const port = tcpType === 'active' ? TCP_ACTIVE_PORT : address.port;
+  return {
+    foundation: computeFoundation('host', address.address, tcpType, 'tcp'),
+    component: RTP_COMPONENT,
+    transport: 'tcp',
+    priority: candidatePriority(TYPE_PREFERENCE.host, tcpLocalPreference(interfaceIndex, family, tcpType)),
+    address: address.address,
+    port,
+    type: 'host',
+    tcpType,
+    socketId,
+    base: { address: address.address, port },
   };
 }
 
@@ -112,15 +138,20 @@ export function localPeerReflexiveCandidate(from: LocalCandidate, mapped: Transp
   };
 }
 
-/** A remote peer-reflexive candidate: the source of a check from an unknown address (§7.3.1.3). */
-export function remotePeerReflexiveCandidate(source: TransportAddress, priority: number): Candidate {
+/**
+ * A remote peer-reflexive candidate: the source of a check from an unknown address (§7.3.1.3).
+ * Arrived on a TCP candidate (`to`), it is TCP with the opposite tcptype (RFC 6544 §7.2).
+ */
+export function remotePeerReflexiveCandidate(source: TransportAddress, priority: number, to?: Candidate): Candidate {
+  const tcp = to?.transport === 'tcp';
   return {
-    foundation: computeFoundation('prflx', source.address),
+    foundation: computeFoundation('prflx', source.address, undefined, tcp ? 'tcp' : 'udp'),
     component: RTP_COMPONENT,
-    transport: 'udp',
+    transport: tcp ? 'tcp' : 'udp',
     priority,
     address: source.address,
     port: source.port,
     type: 'prflx',
+    ...(tcp ? { tcpType: to.tcpType === 'passive' ? 'active' : to.tcpType === 'active' ? 'passive' : 'so' } : {}),
   };
 }

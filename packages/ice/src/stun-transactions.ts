@@ -105,6 +105,11 @@ export class TransactionTable {
     return false;
   }
 
+  /** Forgets the transactions `match` picks (checks on a TCP connection that closed). */
+  removeWhere(match: (t: Transaction) => boolean): void {
+    for (const [k, t] of this.table) if (match(t)) this.table.delete(k);
+  }
+
   /** Forgets every transaction except the given kind (ICE restart keeps gathering). */
   retainOnly(kind: TransactionKind | undefined): void {
     for (const [k, t] of this.table) if (t.kind !== kind) this.table.delete(k);

@@ -65,7 +65,7 @@ describe('the ICE log says why a connection does not connect', () => {
     run(agent, 60_000, () => agent.connectionState === 'failed');
     expect(agent.connectionState).toBe('failed');
     expect(log.lines).toContain('debug [ice] gathered host 127.0.0.1:5000');
-    expect(log.lines).toContain('debug [ice] remote candidate host tcp 127.0.0.1:9 dropped: unsupported protocol tcp');
+    expect(log.lines).toContain('debug [ice] remote candidate host tcp 127.0.0.1:9 added but pairs with nothing: no local active TCP candidate (IceTransport\'s tcpActive)');
     expect(log.lines).toContain('debug [ice] check host 127.0.0.1:5000 -> host 127.0.0.1:9 as controlling');
     expect(log.lines.some((l) => /pair host 127\.0\.0\.1:5000 -> host 127\.0\.0\.1:9 failed: no answer to 7 checks in \d+\.\d s/.test(l))).toBe(true);
     expect(log.lines).toContain('warn [ice] state checking -> failed: the pair timed out, no remote candidate answered');

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '@x/base';
 import { defaultAudioCapabilities, defaultVideoCapabilities, type MediaCapabilities } from '@x/sdp';
-import { IceUdpMux, type HostAddressFilter, type IceUdpMuxOptions, type MdnsRegistrar, type MdnsResolver } from '@x/ice';
+import { IceTcpMux, IceUdpMux, type HostAddressFilter, type IceTcpMuxOptions, type IceUdpMuxOptions, type MdnsRegistrar, type MdnsResolver } from '@x/ice';
 import { generateRtcCertificate, type RTCCertificate } from './certificate.js';
 import type { RTCConfiguration } from './configuration.js';
 import { RTCPeerConnection } from './peer-connection.js';
@@ -34,6 +34,20 @@ export interface IceSettings extends HostAddressFilter {
    * used for them. Close the mux after the connections.
    */
   udpMux?: IceUdpMux | IceUdpMuxOptions;
+  /**
+   * ICE-TCP (RFC 6544) for clients whose UDP is blocked: one listening TCP socket per address
+   * family for every connection, whose address and port are passive TCP host candidates (RFC 4571
+   * framing): an `IceTcpMux` of `@x/ice`, or where to listen (`{ address, port }`, bound once; the
+   * port may be the UDP mux's). Pairs over TCP rank below UDP ones. Close the mux after the
+   * connections.
+   */
+  tcpMux?: IceTcpMux | IceTcpMuxOptions;
+  /**
+   * ICE-TCP, client side: offer an active TCP candidate (`tcptype active`) on each host address,
+   * which connects to the peer's passive candidates (a server's `tcpMux`, a browser's) when UDP
+   * does not get through. Default false: unlike libwebrtc, which gathers TCP unless told not to.
+   */
+  tcpActive?: boolean;
 }
 
 /** Everything a peer connection takes from outside. */
@@ -66,16 +80,29 @@ export interface PeerConnectionDependencies {
 
 /** The mux bound for each `{ address, port }` given: one per options object, however many connections use it. */
 const boundMuxes = new WeakMap<IceUdpMuxOptions, IceUdpMux>();
+const boundTcpMuxes = new WeakMap<IceTcpMuxOptions, IceTcpMux>();
 
 function withMux(ice: IceSettings, logger: Logger | undefined): IceSettings {
+  const out = { ...ice };
   const m = ice.udpMux;
-  if (m === undefined || m instanceof IceUdpMux) return { ...ice };
-  let mux = boundMuxes.get(m);
-  if (mux === undefined) {
-    mux = new IceUdpMux(m.logger === undefined && logger !== undefined ? { ...m, logger } : m);
-    boundMuxes.set(m, mux);
+  if (m !== undefined && !(m instanceof IceUdpMux)) {
+    let mux = boundMuxes.get(m);
+    if (mux === undefined) {
+      mux = new IceUdpMux(m.logger === undefined && logger !== undefined ? { ...m, logger } : m);
+      boundMuxes.set(m, mux);
+    }
+    out.udpMux = mux;
   }
-  return { ...ice, udpMux: mux };
+  const t = ice.tcpMux;
+  if (t !== undefined && !(t instanceof IceTcpMux)) {
+    let mux = boundTcpMuxes.get(t);
+    if (mux === undefined) {
+      mux = new IceTcpMux(t.logger === undefined && logger !== undefined ? { ...t, logger } : t);
+      boundTcpMuxes.set(t, mux);
+    }
+    out.tcpMux = mux;
+  }
+  return out;
 }
 
 function withDefaults(d: Partial<PeerConnectionDependencies>): PeerConnectionDependencies {
@@ -106,6 +133,15 @@ export class PeerConnectionFactory {
   get udpMux(): IceUdpMux | undefined {
     const m = this.dependencies.ice.udpMux;
     return m instanceof IceUdpMux ? m : undefined;
+  }
+
+  /**
+   * The ICE-TCP mux every connection of this factory uses for passive TCP candidates (`ice.tcpMux`:
+   * the one given, or the one bound for the `{ address, port }` given), if any.
+   */
+  get tcpMux(): IceTcpMux | undefined {
+    const m = this.dependencies.ice.tcpMux;
+    return m instanceof IceTcpMux ? m : undefined;
   }
 
   /** A new RTCPeerConnection; `dependencies` override the factory's for this one connection. */

@@ -34,6 +34,7 @@ export interface RTCIceCandidatePair {
 function toRtc(c: Candidate, mid: string): RTCIceCandidate {
   let line = `candidate:${c.foundation} ${c.component} ${c.transport} ${c.priority} ${c.address} ${c.port} typ ${c.type}`;
   if (c.relatedAddress !== undefined && c.relatedPort !== undefined) line += ` raddr ${c.relatedAddress} rport ${c.relatedPort}`;
+  if (c.tcpType !== undefined) line += ` tcptype ${c.tcpType}`;
   return new RTCIceCandidate({ candidate: line, sdpMid: mid, sdpMLineIndex: 0 });
 }
 

@@ -1,6 +1,6 @@
 // The run's record (out/results.json), the console table, and the README block with the latest
 // table (between the bench-table markers) beside results/latest.json and results/latest.svg.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { copyFile, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chart, formatNumber, ratio } from './chart.js';
 import type { BenchRow } from './figure.js';
@@ -16,6 +16,8 @@ export interface RunRecord {
   loadAverage?: { start: number[]; end: number[] };
   /** CPUs the machine has. */
   cpus?: number;
+  /** Lines shown under the table's heading, e.g. that some rows come from another run (when, at what load). */
+  notes?: string[];
   rows: BenchRow[];
 }
 
@@ -61,6 +63,7 @@ export function markdownTable(record: RunRecord): string {
       `${took}, on ${record.cpus ?? '?'} CPUs shared with other work${load}. ` +
       'Each anchor cell is its value and, in brackets, ours against it: above 1× ours is better ' +
       '(faster, or smaller where smaller is better).',
+    ...(record.notes ?? []).flatMap((n) => ['', n]),
     '',
     `| figure | unit | ours | ${anchors.join(' | ')} |`,
     `| --- | --- | ---: | ${anchors.map(() => '---:').join(' | ')} |`,
@@ -107,6 +110,10 @@ export async function updateReadme(appDir: string, recordPath: string): Promise<
   await mkdir(resultsDir, { recursive: true });
   await writeFile(join(resultsDir, 'latest.json'), JSON.stringify(record, null, 2) + '\n');
   await writeFile(join(resultsDir, 'latest.svg'), chart(record.rows, anchorsOf(record.rows), subtitle(record)));
+  // The long-path figure's trace (cwnd and throughput over time), when the record's run made one.
+  if (record.rows.some((r) => r.figure.startsWith('long path'))) {
+    await copyFile(join(appDir, 'out', 'long-path-trace.svg'), join(resultsDir, 'long-path-trace.svg')).catch(() => undefined);
+  }
   const table = markdownTable(record);
   await writeFile(join(appDir, 'README.md'), replaceBlock(await readFile(join(appDir, 'README.md'), 'utf8'), table));
   // The repository's README shows the same table, where it has the markers.

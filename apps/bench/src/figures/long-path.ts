@@ -66,7 +66,7 @@ function spawnPeer(link: TunLink, side: 'a' | 'b', transport: Transport, role: '
 }
 
 /** One transfer over a fresh link: signaling carried between the two ends, the window, then the sender's trace. */
-async function runOne(profile: Profile, transport: Transport, durationMs: number): Promise<Run> {
+export async function runOne(profile: Profile, transport: Transport, durationMs: number): Promise<Run> {
   const link = await startTunLink({ model: profile.model, statsEveryMs: 500 });
   const params = (address: string, peerAddress: string): NetnsPeerParams => ({ address, peerAddress, size: SIZE, durationMs, sampleMs: SAMPLE_MS });
   const sender = spawnPeer(link, 'a', transport, 'sender', params(link.addressA, link.addressB));

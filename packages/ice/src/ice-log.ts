@@ -80,8 +80,12 @@ export class IceAgentLog {
       this.logger.debug(`remote candidate ${candidateText(c)} added (${paired} new pair${paired === 1 ? '' : 's'})`);
       return;
     }
-    if (c.transport === 'tcp' && !localCandidates.some((l) => l.transport === 'tcp' && l.tcpType !== 'passive')) {
+    if (c.transport === 'tcp' && c.tcpType === 'active') {
       // RFC 6544 §6.2: a local passive candidate waits for connections, it pairs with none signalled.
+      this.logger.debug(`remote candidate ${candidateText(c)} added: an active TCP candidate pairs through the connections it opens to a passive one`);
+      return;
+    }
+    if (c.transport === 'tcp' && !localCandidates.some((l) => l.transport === 'tcp' && l.tcpType === 'active')) {
       this.logger.debug(`remote candidate ${candidateText(c)} added but pairs with nothing: no local active TCP candidate (IceTransport's tcpActive)`);
       return;
     }

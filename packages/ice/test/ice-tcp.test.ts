@@ -1,6 +1,7 @@
 // ICE-TCP (RFC 6544): candidates, pairing and priorities, the agent over a simulated TCP
 // connection (sans-IO), the TCP mux's routing table, and IceTransports over real TCP on loopback.
 import net from 'node:net';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   canPair,
@@ -74,10 +75,13 @@ describe('ICE-TCP candidates', () => {
   });
 });
 
-/** Two sans-IO agents joined by one simulated TCP connection: active end A, passive end B. */
-function tcpPair() {
-  const a = new IceAgent({ controlling: true, random: () => 0.5 });
-  const b = new IceAgent({ controlling: false, random: () => 0.5 });
+/**
+ * Two sans-IO agents joined by one simulated TCP connection: active end A, passive end B
+ * (A controlling unless `passiveControls`).
+ */
+function tcpPair(passiveControls = false) {
+  const a = new IceAgent({ controlling: !passiveControls, random: () => 0.5 });
+  const b = new IceAgent({ controlling: passiveControls, random: () => 0.5 });
   const passive: TransportAddress = { address: '127.0.0.1', port: 5000 };
   const ephemeral: TransportAddress = { address: '127.0.0.1', port: 40123 };
   const aCand = a.addTcpCandidate(1, { address: '127.0.0.1', port: 0 }, 'active');
@@ -132,6 +136,15 @@ describe('IceAgent over a TCP connection (sans-IO)', () => {
     expect(a.handleDatagram(Uint8Array.of(23, 1), 1, { address: '127.0.0.1', port: 5000 }, 0)).toBeDefined();
   });
 
+  it('the passive end may be the controlling one: it nominates in a check on the connection the peer opened', () => {
+    const { a, b, pump, wire } = tcpPair(true);
+    pump(200);
+    expect(wire[0]).toBe('a>b');
+    expect(b.controlling).toBe(true);
+    expect(b.selectedPair).toMatchObject({ nominated: true, local: { tcpType: 'passive' }, remote: { tcpType: 'active' } });
+    expect(a.selectedPair).toMatchObject({ nominated: true, local: { tcpType: 'active' }, remote: { tcpType: 'passive' } });
+  });
+
   it('consent freshness runs over the connection; the connection closing fails the pair at once', () => {
     const { a, b, pump, passive, ephemeral, close, now } = tcpPair();
     pump(200);
@@ -180,6 +193,31 @@ describe('TcpMuxRouter', () => {
     router.remove('one');
     router.remove('two');
     expect([router.routes, router.ufrags]).toEqual([0, 0]);
+  });
+
+  it('property: any first frame, garbage or a mutated check, is routed or counted, never thrown', () => {
+    const router = new TcpMuxRouter<string>();
+    router.addUfrag('one', 'ufrag1');
+    const base = check('ufrag1');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 }), fc.nat(base.length)).map(([i, v, cut]) => {
+            const m = base.slice(0, Math.max(cut, 1));
+            if (i < m.length) m[i] = v;
+            return m;
+          }),
+        ),
+        (frame) => {
+          const before = router.stats.routed + router.stats.droppedNotStun + router.stats.droppedUnknownUfrag;
+          const r = router.routeFirstFrame(frame);
+          expect(r === undefined || r === 'one').toBe(true);
+          expect(router.stats.routed + router.stats.droppedNotStun + router.stats.droppedUnknownUfrag).toBe(before + 1);
+        },
+      ),
+      { seed: 6544, numRuns: 500 },
+    );
   });
 });
 

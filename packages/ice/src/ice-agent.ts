@@ -524,13 +524,20 @@ export class IceAgent {
     if (kind === 'check') this.stats.checksSent++;
     else this.stats.consentChecksSent++;
     // RFC 8445 §14.3: RTO = MAX(500 ms, Ta × (waiting + in-progress pairs)) for checks.
-    const rto = kind === 'check' ? Math.max(this.opts.checkRto, this.opts.ta * (this.checklist.count('waiting') + this.checklist.count('in-progress'))) : undefined;
+    let rto = kind === 'check' ? Math.max(this.opts.checkRto, this.opts.ta * (this.checklist.count('waiting') + this.checklist.count('in-progress'))) : this.opts.checkRto;
+    let maxSends = kind === 'check' ? this.opts.maxCheckTransmissions : 4;
+    if (pair.local.transport === 'tcp') {
+      // No retransmission over TCP (RFC 6544 §7.1): one send, answered or given up after as long
+      // as the UDP retransmissions would have taken.
+      rto = this.transactions.giveUpAfter(rto, maxSends);
+      maxSends = 1;
+    }
     const init: TransactionInit = {
       kind,
       data,
       socketId: pair.local.socketId,
       destination: { address: pair.remote.address, port: pair.remote.port },
-      maxSends: kind === 'check' ? this.opts.maxCheckTransmissions : 4,
+      maxSends,
       pair,
       useCandidate,
       controlling: this.controllingRole,

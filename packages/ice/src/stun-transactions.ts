@@ -58,6 +58,16 @@ export class TransactionTable {
     return t;
   }
 
+  /** How long (ms) a transaction of `maxSends` sends from `rto` lasts before it times out. */
+  giveUpAfter(rto: number, maxSends: number): number {
+    let total = 0;
+    for (let i = 0; i < maxSends; i++) {
+      if (i > 0) rto = Math.min(rto * 2, Math.max(this.maxRto, rto));
+      total += rto;
+    }
+    return total;
+  }
+
   /** Records a (re)transmission and schedules the next one. */
   private sent(t: Transaction, now: number): void {
     t.sends++;

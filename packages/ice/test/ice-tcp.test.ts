@@ -160,6 +160,18 @@ describe('IceAgent over a TCP connection (sans-IO)', () => {
     expect(a.canSend).toBe(false);
   });
 
+  it('a check over TCP is sent once, never retransmitted (RFC 6544 §7.1), and an unanswered one still fails its pair', () => {
+    const { a, pump, close } = tcpPair();
+    close(); // a connection that swallows everything without closing
+    a.endOfRemoteCandidates();
+    pump(3000);
+    const pair = a.checklist.pairs[0]!;
+    expect(pair.state).toBe('failed');
+    expect(pair.requestsSent).toBe(1);
+    expect(a.stats.retransmissions).toBe(0);
+    expect(a.connectionState).toBe('failed');
+  });
+
   it('a connection that fails before any answer fails its pair and stops its checks', () => {
     const { a, pump, passive, close, now } = tcpPair();
     close();

@@ -4,15 +4,17 @@
  * share one port number for UDP (IceUdpMux) and TCP (IceTcpMux) through the factory's
  * `ice: { udpMux, tcpMux }` (test/peers/chromium-tcp.mjs over dist/). Chromium's active TCP
  * candidate connects to our passive one; its selected pair is TCP, and each data channel echoes.
+ * The same under `unshare -n` with UDP open: Chromium picks the UDP pair on that same port, as
+ * RFC 6544 ranks UDP above TCP.
  * Skipped where Chromium, playwright-core, root, nft or the build is missing, except under CI=true.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { built, resolvable } from './isolated-peer.js';
+import { built, hasUnshare, resolvable, runIsolatedPeer } from './isolated-peer.js';
 import { hasUdpBlockedNetns, runInUdpBlockedNetns } from './udp-blocked-netns.js';
 
 const CI = process.env['CI'] === 'true';
-const ready = resolvable('playwright-core') && existsSync('/usr/bin/chromium') && hasUdpBlockedNetns && built;
+const ready = resolvable('playwright-core') && existsSync('/usr/bin/chromium') && hasUdpBlockedNetns && hasUnshare && built;
 if (CI && !ready) throw new Error('CI needs Chromium, playwright-core, root, ip netns, nft (scripts/setup.sh) and a built dist/ for the Chromium ICE-TCP test');
 
 interface Candidate {
@@ -59,6 +61,23 @@ describe.skipIf(!ready)('Chromium over ICE-TCP where UDP is blocked', () => {
     expect(r.muxStats).toMatchObject({ droppedNotStun: 0, droppedUnknownUfrag: 0, timedOut: 0, malformedFrames: 0 });
     expect(r.muxStats['routed']).toBeGreaterThanOrEqual(2);
     expect(r.muxSize).toMatchObject({ routes: 2, pending: 0 });
+    expect(r.sizeAfterClose).toEqual({ routes: 0, ufrags: 0, pending: 0, connections: 0 });
+  }, 90_000);
+});
+
+describe.skipIf(!ready)('Chromium to the same muxed port with UDP open', () => {
+  it('selects the UDP pair on the shared port number: UDP ranks above TCP', async () => {
+    const r = await runIsolatedPeer<Outcome>(new URL('./peers/chromium-tcp.mjs', import.meta.url), 'Chromium mux', 85000);
+    expect(r.error).toBeUndefined();
+    expect(r.udpGetsThrough).toBe(true);
+    expect(r.tcpPort).toBe(r.udpPort);
+    expect(r.echoes).toEqual(['echo hello 0', 'echo hello 1']);
+    for (const c of r.chromium) {
+      expect(c.local).toMatchObject({ protocol: 'udp' });
+      expect(c.remote).toMatchObject({ protocol: 'udp', candidateType: 'host', port: r.udpPort });
+    }
+    for (const o of r.ours) expect(o.local).toMatchObject({ protocol: 'udp', port: r.udpPort });
+    expect(r.muxStats).toMatchObject({ droppedNotStun: 0, droppedUnknownUfrag: 0, timedOut: 0, malformedFrames: 0 });
     expect(r.sizeAfterClose).toEqual({ routes: 0, ufrags: 0, pending: 0, connections: 0 });
   }, 90_000);
 });

@@ -1,8 +1,9 @@
-// Run by chromium-tcp.test.ts inside a network namespace whose firewall drops all UDP: headless
-// Chromium (Debian's /usr/bin/chromium through playwright-core) opens two peer connections, each
-// offering a data channel, to two of our server connections whose factory shares one UDP port and
-// the same TCP port number (IceUdpMux and IceTcpMux). UDP cannot get through, so Chromium's active
-// TCP candidates must connect to our passive one; each of ours echoes. Prints one JSON line.
+// Run by chromium-tcp.test.ts: headless Chromium (Debian's /usr/bin/chromium through
+// playwright-core) opens two peer connections, each offering a data channel, to two of our server
+// connections whose factory shares one UDP port and the same TCP port number (IceUdpMux and
+// IceTcpMux); each of ours echoes. Inside a namespace whose firewall drops all UDP, Chromium's
+// active TCP candidates must connect to our passive one; under `unshare -n` with UDP open, the UDP
+// pair should win. Prints one JSON line.
 import dgram from 'node:dgram';
 import { PeerConnectionFactory } from '../../dist/index.js';
 import { launchChromium } from './chromium-page.mjs';

@@ -1,6 +1,8 @@
 import type { SrtpCryptoProvider } from './crypto-provider.js';
 import type { SrtpKeyingMaterial } from './keying-material.js';
 import type { SrtpProtectionProfile } from './protection-profile.js';
+import { srtpProfileParameters } from './protection-profile.js';
+import { ReplayWindow } from './replay-window.js';
 import { SrtpContext } from './srtp-context.js';
 import { SrtpError, type SrtpErrorCode } from './srtp-error.js';
 
@@ -57,23 +59,49 @@ export class SrtpSession {
   readonly stats: SrtpSessionStats = {
     rtpProtected: 0, rtpUnprotected: 0, rtcpProtected: 0, rtcpUnprotected: 0, dropped: emptyDrops(),
   };
-  /** Context protecting what we send. */
-  readonly local: SrtpContext;
-  /** Context unprotecting what the peer sends. */
-  readonly remote: SrtpContext;
+  private readonly options: SrtpSessionOptions;
+  private localContext: SrtpContext | undefined;
+  private remoteContext: SrtpContext | undefined;
 
-  /** @throws {@link SrtpError} `unknown-profile`, `bad-key-length`. */
+  /**
+   * Checks the profile and key lengths now; the contexts (session keys, ciphers) are made on
+   * first use, so a connection that keys DTLS-SRTP but carries data channels only holds none.
+   * @throws {@link SrtpError} `unknown-profile`, `bad-key-length`, `bad-parameter` (window size).
+   */
   constructor(options: SrtpSessionOptions) {
-    const { profile, keys, role } = options;
+    const { profile, keys } = options;
+    const p = srtpProfileParameters(profile);
+    for (const [key, salt] of [[keys.clientWriteKey, keys.clientWriteSalt], [keys.serverWriteKey, keys.serverWriteSalt]] as const) {
+      if (key.length !== p.keyLength || salt.length !== p.saltLength) {
+        throw new SrtpError('bad-key-length', `${profile} needs a ${p.keyLength}-byte master key and a ${p.saltLength}-byte salt, got ${key.length} and ${salt.length}`);
+      }
+    }
+    if (options.replayWindowSize !== undefined) new ReplayWindow(options.replayWindowSize); // validates it up front
     this.profile = profile;
+    // Copies: the caller may reuse its buffers before the first packet.
+    const copy = { clientWriteKey: keys.clientWriteKey.slice(), clientWriteSalt: keys.clientWriteSalt.slice(), serverWriteKey: keys.serverWriteKey.slice(), serverWriteSalt: keys.serverWriteSalt.slice() };
+    this.options = { ...options, keys: copy };
+  }
+
+  /** Context protecting what we send (made on first use). */
+  get local(): SrtpContext {
+    return (this.localContext ??= this.context(this.options.role === 'client'));
+  }
+
+  /** Context unprotecting what the peer sends (made on first use). */
+  get remote(): SrtpContext {
+    return (this.remoteContext ??= this.context(this.options.role !== 'client'));
+  }
+
+  private context(clientKeys: boolean): SrtpContext {
+    const { profile, keys, replayWindowSize, crypto } = this.options;
     const contextOptions = {
-      ...(options.replayWindowSize !== undefined ? { replayWindowSize: options.replayWindowSize } : {}),
-      ...(options.crypto !== undefined ? { crypto: options.crypto } : {}),
+      ...(replayWindowSize !== undefined ? { replayWindowSize } : {}),
+      ...(crypto !== undefined ? { crypto } : {}),
     };
-    const client = new SrtpContext(profile, keys.clientWriteKey, keys.clientWriteSalt, contextOptions);
-    const server = new SrtpContext(profile, keys.serverWriteKey, keys.serverWriteSalt, contextOptions);
-    this.local = role === 'client' ? client : server;
-    this.remote = role === 'client' ? server : client;
+    return clientKeys
+      ? new SrtpContext(profile, keys.clientWriteKey, keys.clientWriteSalt, contextOptions)
+      : new SrtpContext(profile, keys.serverWriteKey, keys.serverWriteSalt, contextOptions);
   }
 
   /** RTP → SRTP (see {@link SrtpContext.protectRtp}). Throws {@link SrtpError}; refusals are counted. */

@@ -89,6 +89,32 @@ describe('keying material (RFC 5764 §4.2)', () => {
   });
 });
 
+describe('SrtpSession keys its contexts on first use', () => {
+  it('makes no cipher until a packet needs one, then only that direction’s; refuses bad keys at once', () => {
+    const profile: SrtpProtectionProfile = 'SRTP_AEAD_AES_128_GCM';
+    const made: string[] = [];
+    const counting = {
+      ...nodeCryptoProvider,
+      name: 'counting',
+      aesGcm: (key: Uint8Array) => (made.push('gcm'), nodeCryptoProvider.aesGcm(key)),
+      aesCounterMode: (key: Uint8Array) => (made.push('ctr'), nodeCryptoProvider.aesCounterMode(key)),
+    };
+    const keys = splitKeyingMaterial(profile, material(profile));
+    const held = { ...keys, clientWriteKey: keys.clientWriteKey.slice() };
+    const client = new SrtpSession({ profile, keys: held, role: 'client', crypto: counting });
+    const server = new SrtpSession({ profile, keys, role: 'server' });
+    expect(made).toEqual([]);
+    held.clientWriteKey.fill(0); // the session kept its own copy
+    const s = client.protectRtp(rtp(7));
+    const protectCiphers = made.length;
+    expect(protectCiphers).toBeGreaterThan(0);
+    expect(toHex(server.unprotectRtp(s))).toBe(toHex(rtp(7)));
+    expect(made.length).toBe(protectCiphers); // the receiving context of `client` is still unmade
+    expect(() => new SrtpSession({ profile, keys: { ...keys, serverWriteSalt: new Uint8Array(14) }, role: 'client' })).toThrow(SrtpError);
+    expect(() => new SrtpSession({ profile, keys, role: 'client', replayWindowSize: 8 })).toThrow(SrtpError);
+  });
+});
+
 describe.each(PROFILES)('SrtpSession %s', (profile) => {
   const tag = srtpProfileParameters(profile).srtpAuthTagLength;
 

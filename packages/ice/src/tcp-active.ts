@@ -42,8 +42,16 @@ export class TcpActiveConnections {
     const key = `${socketId}|${addressKey(to)}`;
     let entry = this.streams.get(key);
     if (entry === undefined) {
-      const socket = net.connect({ host: to.address, port: to.port, localAddress: local });
       const remote = { address: to.address, port: to.port };
+      let socket: net.Socket;
+      try {
+        socket = net.connect({ host: to.address, port: to.port, localAddress: local });
+      } catch {
+        // Refused at once (a bad address): the path failed, said after the agent's current step.
+        this.stats.sendErrors++;
+        queueMicrotask(() => this.closed || this.handler.closed(socketId, remote));
+        return true;
+      }
       const stream = new FramedTcpStream(socket, {
         frame: (frame) => this.handler.receive(frame, socketId, remote),
         closed: (s) => {

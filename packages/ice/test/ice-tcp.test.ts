@@ -321,6 +321,23 @@ describe('IceTcpMux with IceTransports on loopback', () => {
     expect(m.size).toMatchObject({ pending: 0, connections: 0, ufrags: 1 });
   });
 
+  it('a refused connection fails the active pair at once, not after the check\'s timeout', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const client = transport({ controlling: true, tcpActive: true, ...LOOPBACK, ipv6: false });
+    client.setRemoteParameters({ usernameFragment: 'nobody', password: 'p'.repeat(22), iceLite: false });
+    await client.addRemoteCandidate(`candidate:1 1 tcp 1518280447 127.0.0.1 ${closedPort} typ host tcptype passive`);
+    client.endOfRemoteCandidates();
+    await client.gather();
+    expect(await client.waitFor('failed')).toBe('failed');
+    const pair = client.agent.checklist.pairs.find((p) => p.local.transport === 'tcp')!;
+    expect(pair).toMatchObject({ state: 'failed', requestsSent: 1, responsesReceived: 0 });
+  });
+
   it('a connection that closes fails its pair on both ends, and leaves no entry in the mux', async () => {
     const m = await tcpMux('127.0.0.1');
     const server = transport({ controlling: false, tcpMux: m, ...tcpOnly, consentInterval: [200, 300] });

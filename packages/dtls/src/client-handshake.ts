@@ -212,8 +212,8 @@ export class ClientHandshake {
     }
     push(HandshakeType.client_key_exchange, encodeClientKeyExchange(this.ephemeralPublic!));
     p.masterSecret = p.extendedMasterSecret
-      ? extendedMasterSecret(suite.prfHash, this.preMasterSecret!, t.hash(suite.prfHash))
-      : masterSecret(suite.prfHash, this.preMasterSecret!, p.clientRandom!, p.serverRandom!);
+      ? extendedMasterSecret(suite.prfHash, this.preMasterSecret!, t.hash(suite.prfHash, this.host.options.hashes), this.host.options.hashes)
+      : masterSecret(suite.prfHash, this.preMasterSecret!, p.clientRandom!, p.serverRandom!, this.host.options.hashes);
     this.preMasterSecret = undefined;
     if (cr !== undefined) {
       const scheme = chooseScheme(key, cr.signatureAlgorithms);
@@ -221,7 +221,7 @@ export class ClientHandshake {
     }
     host.installKeys();
     entries.push({ kind: 'change_cipher_spec', epoch: 0 });
-    const verify = finishedVerifyData(suite.prfHash, p.masterSecret, 'client finished', t.hash(suite.prfHash));
+    const verify = finishedVerifyData(suite.prfHash, p.masterSecret, 'client finished', t.hash(suite.prfHash, this.host.options.hashes), this.host.options.hashes);
     const messageSeq = host.allocateMessageSeq();
     entries.push({ kind: 'handshake', epoch: 1, msgType: HandshakeType.finished, messageSeq, body: verify });
     t.add(HandshakeType.finished, messageSeq, verify);
@@ -232,7 +232,7 @@ export class ClientHandshake {
   private onFinished(msg: HandshakeMessage): void {
     const p = this.host.params;
     const suite = p.cipherSuite!;
-    const expected = finishedVerifyData(suite.prfHash, p.masterSecret!, 'server finished', this.host.transcript.hash(suite.prfHash));
+    const expected = finishedVerifyData(suite.prfHash, p.masterSecret!, 'server finished', this.host.transcript.hash(suite.prfHash, this.host.options.hashes), this.host.options.hashes);
     if (!bytesEqual(parseFinished(msg.body), expected)) throw new DtlsError('bad-finished', 'server Finished does not verify', AlertDescription.decrypt_error);
     this.host.transcript.add(msg.msgType, msg.messageSeq, msg.body);
     this.state = 'done';

@@ -3,6 +3,7 @@ import { Emitter } from '@x/base';
 import { nodeAead, type AeadFactory } from './aead.js';
 import { nodeKeyExchange, type KeyExchangeBackend } from './key-exchange.js';
 import { nodeSignatures, type SignatureBackend } from './signature.js';
+import { nodeHashes, type HashBackend } from './hash-backend.js';
 import { AlertDescription, AlertLevel, alertForError, encodeAlert, parseAlert } from './alert.js';
 import type { DtlsCertificate } from './certificate.js';
 import { CIPHER_SUITES, type CipherSuite } from './cipher-suite.js';
@@ -71,6 +72,11 @@ export interface DtlsConnectionOptions {
   keyExchange?: KeyExchangeBackend;
   /** ECDSA P-256 backend: `nodeSignatures` (default, OpenSSL, faster) or `nobleSignatures` (pure JS); RSA is always node:crypto. */
   signatures?: SignatureBackend;
+  /**
+   * Hashes of the handshake (transcript, PRF, exporter, fingerprint check): `nodeHashes` (default,
+   * OpenSSL) or `nobleHashes` (pure JS).
+   */
+  hashes?: HashBackend;
   /** Random source (default node:crypto); tests may make it deterministic. */
   randomBytes?: (n: number) => Uint8Array;
   /**
@@ -177,11 +183,12 @@ export class DtlsConnection {
       initialRetransmitMs: options.initialRetransmitMs ?? 1000,
       maxRetransmitMs: options.maxRetransmitMs ?? 60_000,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 60_000,
-      cookieGenerator: options.role === 'server' && options.cookies !== false ? new CookieGenerator(options.cookieSecret) : undefined,
+      cookieGenerator: options.role === 'server' && options.cookies !== false ? new CookieGenerator(options.cookieSecret, options.hashes) : undefined,
       cookieContext: options.cookieContext,
       aead: options.aead ?? nodeAead,
       keyExchange: options.keyExchange ?? nodeKeyExchange,
       signatures: options.signatures ?? nodeSignatures,
+      hashes: options.hashes ?? nodeHashes,
       randomBytes: options.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n))),
     };
     this.awaitingCookie = this.options.cookieGenerator !== undefined;
@@ -223,7 +230,7 @@ export class DtlsConnection {
     if (this.isEnded()) return;
     const cert = this.remoteCertificate;
     if (cert === undefined) return;
-    if (!matchesFingerprint(cert, fingerprints)) {
+    if (!matchesFingerprint(cert, fingerprints, this.options.hashes)) {
       this.fail(new DtlsError('fingerprint-mismatch', 'peer certificate does not match the remote fingerprint', AlertDescription.bad_certificate), true);
       return;
     }
@@ -310,7 +317,7 @@ export class DtlsConnection {
     if (this.stateValue !== 'connected' || p.masterSecret === undefined) throw new DtlsError('not-connected', 'no keys before the handshake finished');
     if (FORBIDDEN_EXPORTER_LABELS.has(label)) throw new DtlsError('invalid-argument', `label "${label}" is reserved`);
     if (!Number.isInteger(length) || length < 1 || length > 65535) throw new DtlsError('invalid-argument', 'bad exporter length');
-    return prfExport(p.cipherSuite!.prfHash, p.masterSecret, p.clientRandom!, p.serverRandom!, label, length, context);
+    return prfExport(p.cipherSuite!.prfHash, p.masterSecret, p.clientRandom!, p.serverRandom!, label, length, context, this.options.hashes);
   }
 
   /** SRTP master keys and salts (RFC 5764 §4.2), or undefined when use_srtp was not negotiated. */
@@ -537,7 +544,7 @@ export class DtlsConnection {
   private installKeys(): void {
     const p = this.params;
     const s: CipherSuite = p.cipherSuite!;
-    const kb = keyBlock(s.prfHash, p.masterSecret!, p.clientRandom!, p.serverRandom!, 2 * (s.keyLength + s.fixedIvLength));
+    const kb = keyBlock(s.prfHash, p.masterSecret!, p.clientRandom!, p.serverRandom!, 2 * (s.keyLength + s.fixedIvLength), this.options.hashes);
     let o = 0;
     const take = (n: number) => kb.subarray(o, (o += n));
     const clientKey = take(s.keyLength);

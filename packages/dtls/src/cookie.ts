@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, concatBytes } from './bytes.js';
+import { nodeHashes, type HashBackend } from './hash-backend.js';
 
 /**
  * Stateless HelloVerifyRequest cookies (RFC 6347 §4.2.1): HMAC-SHA256 over the client's
@@ -11,14 +10,17 @@ import { bytesEqual, concatBytes } from './bytes.js';
 export class CookieGenerator {
   private readonly secret: Uint8Array;
 
-  constructor(secret: Uint8Array = new Uint8Array(randomBytes(32))) {
+  constructor(
+    secret: Uint8Array = new Uint8Array(randomBytes(32)),
+    private readonly hashes: HashBackend = nodeHashes,
+  ) {
     this.secret = secret;
   }
 
   /** The cookie for a ClientHello (body without cookie) from a client context. */
   generate(clientHelloWithoutCookie: Uint8Array, context: Uint8Array = new Uint8Array(0)): Uint8Array {
     const lengthPrefix = Uint8Array.of(context.length >>> 8, context.length & 0xff);
-    return hmac(sha256, this.secret, concatBytes(lengthPrefix, context, clientHelloWithoutCookie));
+    return this.hashes.hmac('sha256', this.secret, concatBytes(lengthPrefix, context, clientHelloWithoutCookie));
   }
 
   /** True when `cookie` was made by this generator for that ClientHello and context. */

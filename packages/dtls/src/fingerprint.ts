@@ -1,6 +1,5 @@
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { DtlsError } from './errors.js';
+import { nodeHashes, type HashBackend, type HashName } from './hash-backend.js';
 
 /** Hash function names of the SDP a=fingerprint attribute (RFC 8122 §5). */
 export type FingerprintAlgorithm = 'sha-1' | 'sha-256' | 'sha-384' | 'sha-512';
@@ -12,18 +11,18 @@ export interface CertificateFingerprint {
   value: string;
 }
 
-const HASHES: Record<FingerprintAlgorithm, (b: Uint8Array) => Uint8Array> = {
-  'sha-1': sha1,
-  'sha-256': sha256,
-  'sha-384': sha384,
-  'sha-512': sha512,
+const HASHES: Record<FingerprintAlgorithm, HashName> = {
+  'sha-1': 'sha1',
+  'sha-256': 'sha256',
+  'sha-384': 'sha384',
+  'sha-512': 'sha512',
 };
 
 /** The fingerprint of a DER certificate. */
-export function computeFingerprint(der: Uint8Array, algorithm: FingerprintAlgorithm = 'sha-256'): CertificateFingerprint {
-  const h = HASHES[algorithm];
+export function computeFingerprint(der: Uint8Array, algorithm: FingerprintAlgorithm = 'sha-256', hashes: HashBackend = nodeHashes): CertificateFingerprint {
+  const h = Object.hasOwn(HASHES, algorithm) ? HASHES[algorithm] : undefined;
   if (h === undefined) throw new DtlsError('invalid-argument', `unknown fingerprint algorithm ${String(algorithm)}`);
-  const value = Array.from(h(der), (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
+  const value = Array.from(hashes.digest(h, der), (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
   return { algorithm, value };
 }
 
@@ -41,6 +40,6 @@ export function formatFingerprint(f: CertificateFingerprint): string {
 }
 
 /** True when the certificate matches at least one of the fingerprints (RFC 8122 §5). */
-export function matchesFingerprint(der: Uint8Array, fingerprints: readonly CertificateFingerprint[]): boolean {
-  return fingerprints.some((f) => f.algorithm in HASHES && computeFingerprint(der, f.algorithm).value === f.value.toUpperCase());
+export function matchesFingerprint(der: Uint8Array, fingerprints: readonly CertificateFingerprint[], hashes: HashBackend = nodeHashes): boolean {
+  return fingerprints.some((f) => Object.hasOwn(HASHES, f.algorithm) && computeFingerprint(der, f.algorithm, hashes).value === f.value.toUpperCase());
 }

@@ -4,6 +4,7 @@ import type { DtlsCertificate } from './certificate.js';
 import type { CertificateFingerprint } from './fingerprint.js';
 import { encodeHandshakeMessage } from './handshake-fragment.js';
 import { prfDigest, type PrfHash } from './prf.js';
+import type { HashBackend } from './hash-backend.js';
 import type { SrtpProfileName } from './srtp.js';
 import type { AeadFactory } from './aead.js';
 import type { KeyExchangeBackend } from './key-exchange.js';
@@ -28,6 +29,7 @@ export interface ResolvedOptions {
   aead: AeadFactory;
   keyExchange: KeyExchangeBackend;
   signatures: SignatureBackend;
+  hashes: HashBackend;
   randomBytes: (n: number) => Uint8Array;
 }
 
@@ -56,8 +58,8 @@ export class Transcript {
     return concatBytes(...this.parts);
   }
 
-  hash(h: PrfHash): Uint8Array {
-    return prfDigest(h, this.bytes());
+  hash(h: PrfHash, hashes: HashBackend): Uint8Array {
+    return prfDigest(h, this.bytes(), hashes);
   }
 }
 

@@ -28,6 +28,7 @@ export {
 } from './srtp.js';
 export { AlertDescription, AlertLevel } from './alert.js';
 export { ContentType, HandshakeType, ExtensionType, NamedGroup, SignatureScheme } from './constants.js';
+export { nodeHashes, nobleHashes, type HashBackend, type HashName } from './hash-backend.js';
 export { nodeAead, nobleAead, type Aead, type AeadAlgorithm, type AeadFactory } from './aead.js';
 export { parseRecord, parseRecords, encodeRecord, type DtlsRecord } from './record.js';
 export { ReplayWindow, REPLAY_WINDOW_SIZE } from './replay-window.js';

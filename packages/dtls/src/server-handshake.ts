@@ -178,8 +178,8 @@ export class ServerHandshake {
     const preMaster = computePreMasterSecret(this.ephemeral!, parseClientKeyExchange(body));
     this.ephemeral = undefined;
     p.masterSecret = p.extendedMasterSecret
-      ? extendedMasterSecret(suite.prfHash, preMaster, this.host.transcript.hash(suite.prfHash))
-      : masterSecret(suite.prfHash, preMaster, p.clientRandom!, p.serverRandom!);
+      ? extendedMasterSecret(suite.prfHash, preMaster, this.host.transcript.hash(suite.prfHash, this.host.options.hashes), this.host.options.hashes)
+      : masterSecret(suite.prfHash, preMaster, p.clientRandom!, p.serverRandom!, this.host.options.hashes);
     this.host.installKeys();
     this.state = 'wait_certificate_verify';
   }
@@ -198,10 +198,10 @@ export class ServerHandshake {
     const p = host.params;
     const suite = p.cipherSuite!;
     const t = host.transcript;
-    const expected = finishedVerifyData(suite.prfHash, p.masterSecret!, 'client finished', t.hash(suite.prfHash));
+    const expected = finishedVerifyData(suite.prfHash, p.masterSecret!, 'client finished', t.hash(suite.prfHash, this.host.options.hashes), this.host.options.hashes);
     if (!bytesEqual(parseFinished(msg.body), expected)) throw new DtlsError('bad-finished', 'client Finished does not verify', AlertDescription.decrypt_error);
     t.add(msg.msgType, msg.messageSeq, msg.body);
-    const verify = finishedVerifyData(suite.prfHash, p.masterSecret!, 'server finished', t.hash(suite.prfHash));
+    const verify = finishedVerifyData(suite.prfHash, p.masterSecret!, 'server finished', t.hash(suite.prfHash, this.host.options.hashes), this.host.options.hashes);
     const messageSeq = host.allocateMessageSeq();
     t.add(HandshakeType.finished, messageSeq, verify);
     this.state = 'done';

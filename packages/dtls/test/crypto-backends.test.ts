@@ -8,8 +8,10 @@ import {
   generateCertificate,
   loadCertificate,
   NamedGroup,
+  nobleHashes,
   nobleKeyExchange,
   nobleSignatures,
+  nodeHashes,
   nodeKeyExchange,
   nodeSignatures,
   type DtlsConnectionOptions,
@@ -214,8 +216,8 @@ describe('ECDSA P-256 SHA-256: the node and noble backends interoperate', () => 
 
 describe('handshakes with the noble backend on either side (in-memory network)', () => {
   const backends = {
-    node: { keyExchange: nodeKeyExchange, signatures: nodeSignatures },
-    noble: { keyExchange: nobleKeyExchange, signatures: nobleSignatures },
+    node: { keyExchange: nodeKeyExchange, signatures: nodeSignatures, hashes: nodeHashes },
+    noble: { keyExchange: nobleKeyExchange, signatures: nobleSignatures, hashes: nobleHashes },
   } satisfies Record<string, Partial<DtlsConnectionOptions>>;
   for (const clientSide of ['node', 'noble'] as const) {
     for (const serverSide of ['node', 'noble'] as const) {
@@ -304,6 +306,7 @@ describe.skipIf(!available)('the noble backends against OpenSSL 3 on loopback', 
       remoteFingerprints: [computeFingerprint(loadCertificate(peer.certPem, peer.keyPem).der, 'sha-256')],
       keyExchange: nobleKeyExchange,
       signatures: nobleSignatures,
+      hashes: nobleHashes,
     });
     await client.connected();
     // openssl checked our noble CertificateVerify (-verify asks for it) and agrees on the keys.
@@ -323,6 +326,7 @@ describe.skipIf(!available)('the noble backends against OpenSSL 3 on loopback', 
       remoteFingerprints: [computeFingerprint(loadCertificate(peer.certPem, peer.keyPem).der, 'sha-256')],
       keyExchange: nobleKeyExchange,
       signatures: nobleSignatures,
+      hashes: nobleHashes,
     });
     // P-256 stays in the client's list: in TLS 1.2 OpenSSL also holds the server certificate's curve
     // to supported_groups (RFC 8422 §5.1), and answers illegal_parameter otherwise. We pick X25519.

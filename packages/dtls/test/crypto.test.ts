@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../src/bytes.js';
-import { nobleAead, nodeAead, prf, generateCertificate, computeFingerprint, parseFingerprint, formatFingerprint, matchesFingerprint, certificatePublicKey, certificateToPem, DtlsError } from '../src/index.js';
+import { nobleAead, nodeAead, nobleHashes, nodeHashes, prf, generateCertificate, computeFingerprint, parseFingerprint, formatFingerprint, matchesFingerprint, certificatePublicKey, certificateToPem, DtlsError } from '../src/index.js';
 import { RecordProtection } from '../src/record-protection.js';
 import { splitSrtpKeyingMaterial } from '../src/srtp.js';
 import { haveOpenssl, makeOpensslCert, OPENSSL } from './helpers/openssl.js';
@@ -15,11 +15,56 @@ const vectors = JSON.parse(readFileSync(join(__dirname, 'vectors/tls12-prf.json'
 
 describe('TLS 1.2 PRF (RFC 5246 §5)', () => {
   for (const v of vectors.vectors) {
-    it(`P_${v.hash} matches the published vector byte for byte`, () => {
-      const out = prf(v.hash, fromHex(v.secret), v.label, fromHex(v.seed), v.output.length / 2);
-      expect(toHex(out)).toBe(v.output);
+    for (const [name, hashes] of [['node', nodeHashes], ['noble', nobleHashes]] as const) {
+      it(`P_${v.hash} matches the published vector byte for byte (${name} hashes)`, () => {
+        const out = prf(v.hash, fromHex(v.secret), v.label, fromHex(v.seed), v.output.length / 2, hashes);
+        expect(toHex(out)).toBe(v.output);
+      });
+    }
+  }
+});
+
+describe('hash backends: node:crypto and @noble/hashes agree', () => {
+  // FIPS 180-2 "abc" digests and RFC 4231 test case 2 (HMAC, key "Jefe").
+  const abc = new TextEncoder().encode('abc');
+  const digests = {
+    sha1: 'a9993e364706816aba3e25717850c26c9cd0d89d',
+    sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    sha384: 'cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7',
+    sha512: 'ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f',
+  } as const;
+  const jefe = new TextEncoder().encode('Jefe');
+  const what = new TextEncoder().encode('what do ya want for nothing?');
+  const hmacs = {
+    sha256: '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    sha384: 'af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e8e2240ca5e69e2c78b3239ecfab21649',
+    sha512: '164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737',
+  } as const;
+  for (const [name, hashes] of [['node', nodeHashes], ['noble', nobleHashes]] as const) {
+    it(`${name}: the published SHA and HMAC vectors`, () => {
+      for (const [hash, hex] of Object.entries(digests)) expect(toHex(hashes.digest(hash as keyof typeof digests, abc))).toBe(hex);
+      for (const [hash, hex] of Object.entries(hmacs)) expect(toHex(hashes.hmac(hash as keyof typeof hmacs, jefe, what))).toBe(hex);
     });
   }
+  it('agree on every length 0..300 and on keys longer than a block', () => {
+    const data = new Uint8Array(300).map((_, i) => (i * 31 + 7) & 0xff);
+    const longKey = new Uint8Array(200).fill(0xaa);
+    for (const hash of ['sha1', 'sha256', 'sha384', 'sha512'] as const) {
+      for (let n = 0; n <= 300; n += 13) {
+        expect(toHex(nodeHashes.digest(hash, data.subarray(0, n)))).toBe(toHex(nobleHashes.digest(hash, data.subarray(0, n))));
+        expect(toHex(nodeHashes.hmac(hash, longKey, data.subarray(0, n)))).toBe(toHex(nobleHashes.hmac(hash, longKey, data.subarray(0, n))));
+      }
+    }
+  });
+  it('fingerprints agree, and a fingerprint check uses the backend it is given', () => {
+    const der = new Uint8Array(400).map((_, i) => i & 0xff);
+    for (const algorithm of ['sha-1', 'sha-256', 'sha-384', 'sha-512'] as const) {
+      const f = computeFingerprint(der, algorithm, nodeHashes);
+      expect(computeFingerprint(der, algorithm, nobleHashes)).toEqual(f);
+      expect(matchesFingerprint(der, [f], nobleHashes)).toBe(true);
+    }
+    expect(() => computeFingerprint(der, 'toString' as never)).toThrow(DtlsError);
+  });
 });
 
 describe('AEAD backends', () => {

@@ -82,6 +82,11 @@ export interface IceTransportOptions extends Omit<IceAgentOptions, 'stunServers'
   readonly tcpActive?: boolean;
 }
 
+/** Timer deadlines at least this far away are coalesced on the grid below (see `drive`). */
+const COALESCE_AFTER_MS = 1000;
+/** The grid step (ms of the transport's clock): a consent check is at most this late. */
+const COALESCE_GRID_MS = 250;
+
 /** Counters of the adapter (the agent has its own in `agent.stats`). */
 export interface IceTransportStats {
   /** Datagrams handed to the application. */
@@ -705,15 +710,19 @@ export class IceTransport extends Emitter<IceTransportEvents> implements Datagra
       this.timerAt = Infinity;
       return;
     }
-    if (this.timer && next >= this.timerAt) return;
+    // A deadline seconds away (consent check, consent timeouts) moves up to the next step of a
+    // grid shared by every transport of the process, so a server's thousands of connections
+    // wake it a few times a second instead of once per connection per check.
+    const at = next - now >= COALESCE_AFTER_MS ? Math.ceil(next / COALESCE_GRID_MS) * COALESCE_GRID_MS : next;
+    if (this.timer && at >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timerAt = next;
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
       if (this.closed) return;
       this.agent.handleTimeout(this.clock());
       this.drive();
-    }, Math.max(0, Math.ceil(next - now)));
+    }, Math.max(0, Math.ceil(at - now)));
   }
 }

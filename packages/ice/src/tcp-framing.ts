@@ -8,7 +8,8 @@ export const MAX_RFC4571_FRAME = 0xffff;
 /** `data` with its 2-byte length in front (one copy). Throws {@link IceError} `invalid-parameter` past 65535 bytes. */
 export function frameRfc4571(data: Uint8Array): Uint8Array {
   if (data.length > MAX_RFC4571_FRAME) throw new IceError('invalid-parameter', `RFC 4571 frame of ${data.length} bytes (at most ${MAX_RFC4571_FRAME})`);
-  const out = new Uint8Array(data.length + 2);
+  // Every byte is written below: no need to zero it first.
+  const out = Buffer.allocUnsafe(data.length + 2);
   out[0] = data.length >>> 8;
   out[1] = data.length & 0xff;
   out.set(data, 2);

@@ -2,7 +2,8 @@
  * ICE-TCP (RFC 6544) end to end: inside a network namespace the test makes, whose nftables
  * firewall drops every UDP packet, our client (`ice: { tcpActive: true }`) reaches two server
  * connections of a factory with `ice: { udpMux, tcpMux }` on one port number: the selected pair is
- * TCP, active to passive, and data channels echo (test/peers/tcp-only.mjs over dist/).
+ * TCP, active to passive, data channels echo and audio frames arrive over SRTP on the same
+ * connection (test/peers/tcp-only.mjs over dist/).
  * Skipped where root, nft or the build is missing, except under CI=true.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ interface Outcome {
   muxStats: Record<string, number>;
   muxSize: Record<string, number>;
   sizeAfterClose: Record<string, number>;
+  media: { written: number; received: number; bitExact: boolean };
 }
 
 describe.skipIf(!(hasUdpBlockedNetns && built))('ICE-TCP where UDP is blocked', () => {
@@ -36,6 +38,9 @@ describe.skipIf(!(hasUdpBlockedNetns && built))('ICE-TCP where UDP is blocked', 
     expect(r.tcpPort).toBe(r.udpPort);
     expect(r.offeredActive).toBe(1);
     expect(r.echoes).toEqual(['echo a', 'echo b']);
+    // SRTP over the same connection: audio frames arrive bit-exact and in order.
+    expect(r.media.received).toBeGreaterThanOrEqual(20);
+    expect(r.media.bitExact).toBe(true);
     for (const p of r.pairs) expect(p).toEqual({ local: { protocol: 'tcp', tcpType: 'active' }, remote: { protocol: 'tcp', tcpType: 'passive', port: r.tcpPort } });
     expect(r.serverLocalPorts).toEqual([r.tcpPort, r.tcpPort]);
     expect(r.connectionStates).toEqual(['connected', 'connected']);

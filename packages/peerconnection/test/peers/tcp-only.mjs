@@ -1,11 +1,15 @@
 // Run by ice-tcp.test.ts inside a network namespace whose firewall drops all UDP: our client
 // (active TCP candidates) offers a data channel to two of our server connections whose factory
-// shares one UDP port and the same TCP port number (IceUdpMux and IceTcpMux). Each server echoes.
+// shares one UDP port and the same TCP port number (IceUdpMux and IceTcpMux). Each server echoes;
+// the first call also sends an audio track, so SRTP goes over the connection too.
 // Prints one JSON line with what the test asserts.
 import dgram from 'node:dgram';
-import { PeerConnectionFactory } from '../../dist/index.js';
+import { MediaStreamTrack, PeerConnectionFactory } from '../../dist/index.js';
 
-const out = { echoes: [], pairs: [], serverLocalPorts: [], connectionStates: [] };
+const out = { echoes: [], pairs: [], serverLocalPorts: [], connectionStates: [], media: { written: 0, received: 0, bitExact: true } };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The i-th audio frame: distinct bytes, so a frame that arrives can be checked against it. */
+const frame = (i) => Uint8Array.from({ length: 80 }, (_, k) => (i * 7 + k) & 0xff);
 const loopback = { includeLoopback: true, ipv6: false, ipFilter: (a) => a === '127.0.0.1' };
 const server = new PeerConnectionFactory({ ice: { udpMux: { address: '127.0.0.1', port: 0 } } });
 let tcpServer;
@@ -45,6 +49,16 @@ try {
     theirs.onicecandidate = (e) => void ours.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
     ours.onicecandidate = (e) => void theirs.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
     ours.ondatachannel = ({ channel }) => (channel.onmessage = (e) => channel.send(`echo ${e.data}`));
+    const audio = name === 'a' ? new MediaStreamTrack('audio') : undefined;
+    if (audio) {
+      theirs.addTrack(audio);
+      ours.ontrack = ({ track }) => {
+        track.onFrame = (f) => {
+          const want = frame(out.media.received++);
+          if (f.data.length !== want.length || f.data.some((b, k) => b !== want[k])) out.media.bitExact = false;
+        };
+      };
+    }
     const channel = theirs.createDataChannel('echo');
     const echo = new Promise((resolve) => (channel.onmessage = (e) => resolve(e.data)));
     channel.onopen = () => channel.send(name);
@@ -53,6 +67,10 @@ try {
     await ours.setLocalDescription();
     await theirs.setRemoteDescription(ours.localDescription);
     const text = await echo;
+    // Audio over SRTP on the same TCP connection: frames until 20 have arrived (at most 5 s).
+    for (let end = Date.now() + 5000; audio && out.media.received < 20 && Date.now() < end; await sleep(20)) {
+      audio.writeFrame(frame(out.media.written), { timestamp: out.media.written++ * 20_000 });
+    }
     const transport = await stat(theirs, 'transport');
     const pair = await stat(theirs, 'candidate-pair', transport.selectedCandidatePairId);
     const local = await stat(theirs, 'local-candidate', pair.localCandidateId);

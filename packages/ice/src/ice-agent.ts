@@ -274,8 +274,9 @@ export class IceAgent {
   }
 
   /**
-   * Adds a remote candidate (trickled or from the SDP). Returns false when it is ignored: not UDP,
-   * not component 1, or already known. An unresolved `.local` name throws `invalid-candidate`;
+   * Adds a remote candidate (trickled or from the SDP). Returns false when it is ignored: neither
+   * UDP nor TCP, not component 1, or already known (a UDP and a TCP candidate on one address and
+   * port are two). A TCP one pairs with local active candidates if it is passive (RFC 6544 §6.2). An unresolved `.local` name throws `invalid-candidate`;
    * resolve mDNS names first.
    */
   addRemoteCandidate(candidate: Candidate, now = this.now): boolean {

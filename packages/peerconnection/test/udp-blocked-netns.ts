@@ -2,12 +2,16 @@
 // with only loopback up and an nftables firewall that drops every UDP packet both ways: whatever
 // connects there connects over TCP. The namespace is removed afterwards.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+/** A namespace name no other test worker (process or thread) picks at the same time. */
+const unique = (prefix: string): string => `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`;
 
 /** Root, `ip netns` and `nft` work here (scripts/setup.sh installs nftables). */
 export const hasUdpBlockedNetns = (() => {
   if (process.getuid?.() !== 0) return false;
   if (spawnSync('nft', ['--version']).status !== 0) return false;
-  const probe = `xtcp-probe-${process.pid}`;
+  const probe = unique('xtcp-probe');
   const ok = spawnSync('ip', ['netns', 'add', probe]).status === 0;
   if (ok) spawnSync('ip', ['netns', 'del', probe]);
   return ok;
@@ -18,8 +22,6 @@ const RULES = `table inet xtcp {
   chain in { type filter hook input priority 0; policy accept; meta l4proto udp drop; }
   chain out { type filter hook output priority 0; policy accept; meta l4proto udp drop; }
 }`;
-
-let made = 0;
 
 function ip(...args: string[]): void {
   const r = spawnSync('ip', args, { encoding: 'utf8' });
@@ -32,7 +34,7 @@ function ip(...args: string[]): void {
  * as `nft list ruleset` showed it inside. `killAfterMs` kills a hung peer.
  */
 export async function runInUdpBlockedNetns<T>(script: URL, label: string, killAfterMs: number): Promise<T & { ruleset: string }> {
-  const ns = `xtcp-${process.pid}-${++made}`;
+  const ns = unique('xtcp');
   ip('netns', 'add', ns);
   try {
     ip('netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');

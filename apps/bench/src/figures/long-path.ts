@@ -44,7 +44,12 @@ export const PROFILES: Profile[] = [
   },
 ];
 
-export const TRANSPORTS: readonly Transport[] = ['tcp', 'ours', 'libwebrtc', 'libdatachannel', 'werift'];
+/**
+ * What runs over each path. `tcp` is the kernel's default congestion control; `tcp-cubic` the same
+ * with CUBIC on the sending socket, a loss-based reference when the default is not one.
+ */
+export type PathTransport = Transport | 'tcp-cubic';
+export const TRANSPORTS: readonly PathTransport[] = ['tcp', 'tcp-cubic', 'ours', 'libwebrtc', 'libdatachannel', 'werift'];
 
 /** What one transfer gave. */
 export interface Run {
@@ -57,6 +62,8 @@ export interface Run {
   reports: TunLinkReport[];
   final?: TunLinkReport;
   error?: string;
+  /** Which ends reported their channel (TCP: connection) open. */
+  opened: string[];
 }
 
 function spawnPeer(link: TunLink, side: 'a' | 'b', transport: Transport, role: 'sender' | 'receiver', params: NetnsPeerParams): ChildProcess {
@@ -66,25 +73,31 @@ function spawnPeer(link: TunLink, side: 'a' | 'b', transport: Transport, role: '
 }
 
 /** One transfer over a fresh link: signaling carried between the two ends, the window, then the sender's trace. */
-export async function runOne(profile: Profile, transport: Transport, durationMs: number): Promise<Run> {
+export async function runOne(profile: Profile, pathTransport: PathTransport, durationMs: number): Promise<Run> {
   const link = await startTunLink({ model: profile.model, statsEveryMs: 500 });
-  const params = (address: string, peerAddress: string): NetnsPeerParams => ({ address, peerAddress, size: SIZE, durationMs, sampleMs: SAMPLE_MS });
+  const transport: Transport = pathTransport === 'tcp-cubic' ? 'tcp' : pathTransport;
+  const params = (address: string, peerAddress: string): NetnsPeerParams => ({
+    address, peerAddress, size: SIZE, durationMs, sampleMs: SAMPLE_MS, congestionControl: pathTransport === 'tcp-cubic' ? 'cubic' : undefined,
+  });
   const sender = spawnPeer(link, 'a', transport, 'sender', params(link.addressA, link.addressB));
   const receiver = spawnPeer(link, 'b', transport, 'receiver', params(link.addressB, link.addressA));
   let stderr = '';
   for (const child of [sender, receiver]) child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const run: Run = { reports: [] };
+  const run: Run = { reports: [], opened: [] };
+  const tail = () => `(open: ${run.opened.join(', ') || 'neither end'}) ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
   // A connection over 10 % loss and 200 ms RTT can take several DTLS retransmissions.
   const limitMs = durationMs + 60_000;
   try {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        run.error = `no result after ${limitMs} ms ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
+        run.error = `no result after ${limitMs} ms ${tail()}`;
         resolve();
       }, limitMs);
       const relay = (to: ChildProcess, name: string) => (m: NetnsPeerMessage) => {
         if (m.t === 'offer' || m.t === 'answer' || m.t === 'candidate' || m.t === 'listening') {
           if (to.connected) to.send(m);
+        } else if (m.t === 'open') {
+          run.opened.push(name);
         } else if (m.t === 'error') {
           run.error = `${name}: ${m.message}`;
           clearTimeout(timer);
@@ -102,7 +115,7 @@ export async function runOne(profile: Profile, transport: Transport, durationMs:
       for (const child of [sender, receiver]) {
         child.once('exit', (code, signal) => {
           if (run.mbps !== undefined || run.error) return;
-          run.error = `a peer exited (${signal ?? code}) ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
+          run.error = `a peer exited (${signal ?? code}) ${tail()}`;
           clearTimeout(timer);
           resolve();
         });
@@ -128,7 +141,7 @@ export async function runOne(profile: Profile, transport: Transport, durationMs:
     run.reports = [...link.reports];
     run.final = await link.close();
   }
-  if (run.error) process.stderr.write(`bench: long-path ${transport} (${profile.label}): ${run.error}\n`);
+  if (run.error) process.stderr.write(`bench: long-path ${pathTransport} (${profile.label}): ${run.error}\n`);
   return run;
 }
 
@@ -138,10 +151,10 @@ function kernelCongestionControl(): string {
   return r.stdout.trim() || 'default';
 }
 
-function rowsOf(results: Record<string, Partial<Record<Transport, Run>>>, seconds: number, cc: string): BenchRow[] {
+function rowsOf(results: Record<string, Partial<Record<PathTransport, Run>>>, seconds: number, cc: string): BenchRow[] {
   const rows: BenchRow[] = [];
   for (const { label } of PROFILES) {
-    const rate = (t: Transport) => results[label]?.[t]?.mbps;
+    const rate = (t: PathTransport) => results[label]?.[t]?.mbps;
     const tcp = rate('tcp');
     const ofTcp = (v: number | undefined) => (v === undefined || !tcp ? undefined : v / tcp);
     rows.push({
@@ -149,14 +162,14 @@ function rowsOf(results: Record<string, Partial<Record<Transport, Run>>>, second
       unit: 'MB/s',
       higherIsBetter: true,
       ours: rate('ours'),
-      anchors: { libwebrtc: rate('libwebrtc'), libdatachannel: rate('libdatachannel'), werift: rate('werift'), TCP: tcp },
+      anchors: { libwebrtc: rate('libwebrtc'), libdatachannel: rate('libdatachannel'), werift: rate('werift'), TCP: tcp, 'TCP cubic': rate('tcp-cubic') },
     });
     rows.push({
       figure: '  same, as a fraction of kernel TCP on that path',
       unit: '× TCP',
       higherIsBetter: true,
       ours: ofTcp(rate('ours')),
-      anchors: { libwebrtc: ofTcp(rate('libwebrtc')), libdatachannel: ofTcp(rate('libdatachannel')), werift: ofTcp(rate('werift')) },
+      anchors: { libwebrtc: ofTcp(rate('libwebrtc')), libdatachannel: ofTcp(rate('libdatachannel')), werift: ofTcp(rate('werift')), 'TCP cubic': ofTcp(rate('tcp-cubic')) },
     });
   }
   return rows;
@@ -166,7 +179,7 @@ export default async function longPath({ quick }: BenchOptions): Promise<BenchRo
   const unavailable = tunLinkUnavailable();
   const seconds = Number(process.env.BENCH_LONG_PATH_SECONDS ?? (quick ? 2 : 20));
   const durationMs = seconds * 1000;
-  const results: Record<string, Partial<Record<Transport, Run>>> = {};
+  const results: Record<string, Partial<Record<PathTransport, Run>>> = {};
   const cc = unavailable ? 'default' : kernelCongestionControl();
   const only = process.env.BENCH_LONG_PATH_ONLY?.split(',');
   const profiles = PROFILES.filter((_, i) => !only || only.includes(String(i)));
@@ -176,8 +189,8 @@ export default async function longPath({ quick }: BenchOptions): Promise<BenchRo
     process.stderr.write(`bench: long-path skipped: ${unavailable}\n`);
   } else {
     for (const profile of profiles) {
-      const byTransport: Partial<Record<Transport, Run>> = (results[profile.label] = {});
-      const one = async (t: Transport) => {
+      const byTransport: Partial<Record<PathTransport, Run>> = (results[profile.label] = {});
+      const one = async (t: PathTransport) => {
         byTransport[t] = await runOne(profile, t, durationMs);
         if (process.env.BENCH_VERBOSE) process.stderr.write(`bench: long-path ${t} (${profile.label}): ${byTransport[t]!.mbps?.toFixed(2) ?? '–'} MB/s\n`);
       };
@@ -192,7 +205,7 @@ export default async function longPath({ quick }: BenchOptions): Promise<BenchRo
   await writeFile(join(outDir, 'long-path.json'), JSON.stringify({ date: new Date().toISOString(), quick, seconds, kernelCongestionControl: cc, loadAverage: load, profiles, results }, null, 1) + '\n');
   const first = PROFILES[0]!.label;
   if (results[first]?.ours || results[first]?.tcp) {
-    await writeFile(join(outDir, 'long-path-trace.svg'), traceChart(first, SAMPLE_MS, { ours: results[first]!.ours, [`TCP (${cc})`]: results[first]!.tcp }, load));
+    await writeFile(join(outDir, 'long-path-trace.svg'), traceChart(first, SAMPLE_MS, { ours: results[first]!.ours, [`TCP (${cc})`]: results[first]!.tcp, 'TCP (cubic)': results[first]!['tcp-cubic'] }, load));
   }
   return rowsOf(results, seconds, cc);
 }

@@ -6,7 +6,7 @@
 // The sender sends 16 KiB messages (TCP: 16 KiB writes) as fast as its buffer lets it, and every
 // `sampleMs` records its congestion state (ours: the SCTP association's; TCP: `ss -tin`); the
 // receiver counts bytes in bins of `sampleMs` from the first byte for `durationMs`.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import net from 'node:net';
 import { loadStack, stackNames, type StackName } from './index.js';
 import type { PeerChannel } from './stack.js';
@@ -26,6 +26,12 @@ export interface NetnsPeerParams {
   durationMs: number;
   /** Bin width of the receiver's counts and the sender's samples, ms. */
   sampleMs: number;
+  /**
+   * TCP sender only: this congestion control instead of the kernel's default. Node cannot set
+   * TCP_CONGESTION on a socket, nor (in this container) the namespace's default, so a few lines of
+   * Python own the sending socket then; the receiver and the sampling stay the same.
+   */
+  congestionControl?: string;
 }
 
 /** One sample of the sender's congestion state. */
@@ -48,6 +54,8 @@ export type NetnsPeerMessage =
   | { t: 'candidate'; candidate: string; sdpMid: string | null; sdpMLineIndex: number | null }
   /** TCP: the receiver listens. */
   | { t: 'listening' }
+  /** This end's channel (TCP: connection) is open. */
+  | { t: 'open' }
   /** Receiver → figure: the window is over. `bins[i]` is bytes received in bin i after the first byte. */
   | { t: 'result'; bytes: number; bins: number[]; connectMs: number }
   /** Figure → sender: stop and report. */
@@ -58,6 +66,19 @@ export type NetnsPeerMessage =
   | { t: 'error'; message: string };
 
 const send = (m: NetnsPeerMessage) => process.send!(m);
+
+// Every message from the figure, kept: a handler attached later (after a stack has loaded) still
+// gets what came before it, e.g. an offer that arrived while this end was importing its stack.
+const history: NetnsPeerMessage[] = [];
+const handlers: ((m: NetnsPeerMessage) => void)[] = [];
+process.on('message', (m: NetnsPeerMessage) => {
+  history.push(m);
+  for (const h of handlers) h(m);
+});
+function onMessage(handler: (m: NetnsPeerMessage) => void): void {
+  handlers.push(handler);
+  for (const m of history) handler(m);
+}
 
 /** A candidate line on `address` over UDP. */
 function onAddress(candidate: string, address: string): boolean {
@@ -136,7 +157,7 @@ async function w3cConnect(transport: 'ours' | 'libwebrtc' | 'werift', role: 'sen
     if (!c || !c.candidate || !onAddress(c.candidate, address)) return;
     send({ t: 'candidate', candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null });
   };
-  process.on('message', (m: NetnsPeerMessage) => {
+  onMessage((m: NetnsPeerMessage) => {
     void (async () => {
       if (m.t === 'candidate') {
         if (hasRemote) add(m);
@@ -184,7 +205,7 @@ async function ndcConnect(role: 'sender' | 'receiver', address: string): Promise
   pc.onLocalCandidate((candidate, mid) => {
     if (onAddress(candidate, address)) send({ t: 'candidate', candidate, sdpMid: mid, sdpMLineIndex: 0 });
   });
-  process.on('message', (m: NetnsPeerMessage) => {
+  onMessage((m: NetnsPeerMessage) => {
     try {
       if (m.t === 'candidate') {
         if (hasRemote) add(m.candidate, m.sdpMid ?? '0');
@@ -287,13 +308,14 @@ function sampler(sample: () => Promise<Omit<CongestionSample, 'ms'> | undefined>
 }
 
 function onStop(): Promise<void> {
-  return new Promise((resolve) => process.on('message', (m: NetnsPeerMessage) => m.t === 'stop' && resolve()));
+  return new Promise((resolve) => onMessage((m: NetnsPeerMessage) => m.t === 'stop' && resolve()));
 }
 
 async function tcp(role: 'sender' | 'receiver', params: NetnsPeerParams, started: number): Promise<void> {
   const port = 5201;
   if (role === 'receiver') {
     const server = net.createServer((socket) => {
+      send({ t: 'open' });
       const count = receiver(params, performance.now() - started);
       socket.on('data', (d: Buffer) => count(d.length));
       socket.on('error', () => undefined);
@@ -302,10 +324,12 @@ async function tcp(role: 'sender' | 'receiver', params: NetnsPeerParams, started
     send({ t: 'listening' });
     return;
   }
-  await new Promise<void>((resolve) => process.on('message', (m: NetnsPeerMessage) => m.t === 'listening' && resolve()));
+  await new Promise<void>((resolve) => onMessage((m: NetnsPeerMessage) => m.t === 'listening' && resolve()));
+  if (params.congestionControl) return pythonSender(params);
   const socket = net.connect({ port, host: params.peerAddress, localAddress: params.address });
   socket.on('error', (e) => send({ t: 'error', message: `tcp: ${e.message}` }));
   await new Promise<void>((resolve) => socket.once('connect', resolve));
+  send({ t: 'open' });
   const chunk = Buffer.alloc(params.size, 0x5a);
   let running = true;
   const pump = () => {
@@ -320,8 +344,37 @@ async function tcp(role: 'sender' | 'receiver', params: NetnsPeerParams, started
   socket.destroy();
 }
 
+/** Python's bulk sender with `params.congestionControl` set on its socket (TCP_CONGESTION). */
+const PYTHON_SENDER = `
+import socket, sys
+host, port, cc, size, local = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+s = socket.socket()
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
+s.bind((local, 0))
+s.connect((host, port))
+print("open", flush=True)
+chunk = b"Z" * size
+while True:
+    s.sendall(chunk)
+`;
+
+async function pythonSender(params: NetnsPeerParams): Promise<void> {
+  const child = spawn('python3', ['-c', PYTHON_SENDER, params.peerAddress, '5201', params.congestionControl!, String(params.size), params.address], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.on('exit', (code) => code !== null && send({ t: 'error', message: `python sender exited ${code}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}` }));
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  send({ t: 'open' });
+  const trace = sampler(() => ssSample(params.peerAddress), params.sampleMs);
+  await onStop();
+  child.removeAllListeners('exit');
+  child.kill('SIGKILL');
+  send({ t: 'trace', samples: trace.stop() });
+}
+
 async function dataChannel(transport: StackName, role: 'sender' | 'receiver', params: NetnsPeerParams, started: number): Promise<void> {
   const { channel, congestion } = transport === 'libdatachannel' ? await ndcConnect(role, params.address) : await w3cConnect(transport, role, params.address);
+  send({ t: 'open' });
   if (role === 'receiver') {
     channel.onMessage(receiver(params, performance.now() - started));
     return;
@@ -350,7 +403,7 @@ async function main(): Promise<void> {
     throw new Error('usage: netns-peer.js <stack|tcp> <sender|receiver> <params JSON>');
   }
   const params = JSON.parse(json ?? '{}') as NetnsPeerParams;
-  process.on('message', (m: NetnsPeerMessage) => m.t === 'exit' && process.exit(0));
+  onMessage((m: NetnsPeerMessage) => m.t === 'exit' && process.exit(0));
   const started = performance.now();
   if (transport === 'tcp') await tcp(role, params, started);
   else await dataChannel(transport as StackName, role, params, started);

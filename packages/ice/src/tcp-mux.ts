@@ -79,7 +79,8 @@ export class IceTcpMux {
   private readonly firstFrameTimeout: number;
   private readonly maxPending: number;
   private readonly drops: DropLog;
-  private connections = 0;
+  /** Connections handed to transports, open. */
+  private readonly routed = new Set<FramedTcpStream>();
   private closed = false;
 
   /** Listens in the background (see {@link ready}); {@link IceTcpMux.bind} waits for it. */
@@ -114,7 +115,7 @@ export class IceTcpMux {
 
   /** Entries held (see {@link IceTcpMuxSize}). */
   get size(): IceTcpMuxSize {
-    return { routes: this.router.routes, ufrags: this.router.ufrags, pending: this.pending.size, connections: this.connections };
+    return { routes: this.router.routes, ufrags: this.router.ufrags, pending: this.pending.size, connections: this.routed.size };
   }
 
   /** A transport's handle: used by `IceTransport` when given this mux. */
@@ -122,7 +123,7 @@ export class IceTcpMux {
     return new IceTcpMuxConnection(this, handler);
   }
 
-  /** Stops listening, closes every connection and forgets every route. */
+  /** Stops listening, closes every connection (the transports' pairs on them fail) and forgets every route. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -131,6 +132,7 @@ export class IceTcpMux {
       this.servers[f] = undefined;
     }
     for (const p of [...this.pending.values()]) p.stream.close('mux closed');
+    for (const s of [...this.routed]) s.close('mux closed');
     this.router.clear();
   }
 
@@ -139,9 +141,10 @@ export class IceTcpMux {
     return this.closed;
   }
 
-  /** @internal A routed connection's count, kept for {@link size}. */
-  countConnection(delta: 1 | -1): void {
-    this.connections += delta;
+  /** @internal A connection routed to a transport (`open`), or gone from it. */
+  track(stream: FramedTcpStream, open: boolean): void {
+    if (open) this.routed.add(stream);
+    else this.routed.delete(stream);
   }
 
   private async listenAll(addresses: string[], port: number): Promise<void> {
@@ -296,11 +299,11 @@ export class IceTcpMuxConnection {
     const old = this.streams.get(key);
     if (old !== undefined) {
       this.streams.delete(key);
-      this.mux.countConnection(-1);
+      this.mux.track(old, false);
       old.close('replaced');
     }
     this.streams.set(key, stream);
-    this.mux.countConnection(1);
+    this.mux.track(stream, true);
     return true;
   }
 
@@ -315,7 +318,7 @@ export class IceTcpMuxConnection {
     const key = addressKey(stream.remote);
     if (this.streams.get(key) !== stream) return;
     this.streams.delete(key);
-    this.mux.countConnection(-1);
+    this.mux.track(stream, false);
     const id = this.socketIds[addressFamily(stream.remote.address) === 6 ? 1 : 0];
     if (id !== undefined && !this.closed) this.handler.closed(id, stream.remote);
   }

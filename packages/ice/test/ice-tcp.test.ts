@@ -338,6 +338,17 @@ describe('IceTcpMux with IceTransports on loopback', () => {
     expect(pair).toMatchObject({ state: 'failed', requestsSent: 1, responsesReceived: 0 });
   });
 
+  it('closing the mux closes its connections: the pairs on them fail, nothing is left', async () => {
+    const m = await tcpMux('127.0.0.1');
+    const server = transport({ controlling: false, tcpMux: m, ...tcpOnly });
+    const client = transport({ controlling: true, tcpActive: true, ...LOOPBACK, ipv6: false });
+    await connect(client, server);
+    m.close();
+    expect(await server.waitFor('failed')).toBe('failed');
+    expect(await client.waitFor('failed')).toBe('failed');
+    expect(m.size).toEqual({ routes: 0, ufrags: 0, pending: 0, connections: 0 });
+  });
+
   it('a connection that closes fails its pair on both ends, and leaves no entry in the mux', async () => {
     const m = await tcpMux('127.0.0.1');
     const server = transport({ controlling: false, tcpMux: m, ...tcpOnly, consentInterval: [200, 300] });

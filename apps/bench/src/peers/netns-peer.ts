@@ -47,6 +47,10 @@ export interface CongestionSample {
   srttMs?: number;
   /** Retransmissions so far (ours: DATA chunks; TCP: segments). */
   retransmits?: number;
+  /** Retransmission timeouts so far (ours: T3-rtx expiries; TCP: `ss`'s backoff count is not kept, so absent). */
+  timeouts?: number;
+  /** Fast retransmits so far (ours only). */
+  fastRetransmits?: number;
 }
 
 export type NetnsPeerMessage =
@@ -99,7 +103,7 @@ interface Connected {
 
 interface AssociationLike {
   congestion?: { cwnd: number; ssthresh: number; flightSize: number; peerRwnd: number; srtt: number | undefined };
-  stats: { retransmissions: number };
+  stats: { retransmissions: number; t3Expiries: number; fastRetransmits: number };
 }
 
 /**
@@ -126,7 +130,7 @@ async function oursPeer(address: string): Promise<{ pc: W3CPeer; congestion: () 
   const congestion = () => {
     for (const a of associations) {
       const c = a.congestion;
-      if (c) return { cwnd: c.cwnd, ssthresh: c.ssthresh, flight: c.flightSize, rwnd: c.peerRwnd, srttMs: c.srtt, retransmits: a.stats.retransmissions };
+      if (c) return { cwnd: c.cwnd, ssthresh: c.ssthresh, flight: c.flightSize, rwnd: c.peerRwnd, srttMs: c.srtt, retransmits: a.stats.retransmissions, timeouts: a.stats.t3Expiries, fastRetransmits: a.stats.fastRetransmits };
     }
     return undefined;
   };

@@ -68,32 +68,42 @@ function enumValue<T extends string>(value: unknown, allowed: readonly T[], name
 
 /**
  * Validates a configuration as the constructor and setConfiguration do: bad enum values are
- * TypeError, a URL that is not stun/stuns/turn/turns is SyntaxError, a TURN server without
- * username and credential is InvalidAccessError, an expired certificate is InvalidAccessError.
+ * TypeError (so is a null `iceServers` or `certificates`), an empty `urls` or a URL that is not
+ * stun/stuns/turn/turns is SyntaxError, a TURN server without username and credential or with a
+ * username over 509 bytes is InvalidAccessError, an expired certificate is InvalidAccessError.
+ * `urls` is kept as a list.
  * `null` and `undefined` are the empty configuration, as WebIDL converts them to a dictionary.
  */
 export function resolveConfiguration(given: RTCConfiguration | null = {}, now = Date.now()): ResolvedConfiguration {
   const c = given ?? {};
   if (typeof c !== 'object') throw new TypeError('configuration must be a dictionary');
+  // WebIDL: a sequence member may be absent but not null.
+  if (c.iceServers === null) throw new TypeError('iceServers must be a sequence, not null');
+  if (c.certificates === null) throw new TypeError('certificates must be a sequence, not null');
   const iceServers: RTCIceServer[] = [];
   for (const server of c.iceServers ?? []) {
     if (server === null || typeof server !== 'object' || server.urls === undefined) throw new TypeError('RTCIceServer needs urls');
-    const urls = typeof server.urls === 'string' ? [server.urls] : [...server.urls];
-    if (urls.length === 0) throw new SyntaxError('RTCIceServer.urls is empty');
+    // Kept as a list whatever was given, as getConfiguration reports it (WPT RTCConfiguration-iceServers).
+    const urls = (typeof server.urls === 'string' ? [server.urls] : [...server.urls]).map(String);
+    if (urls.length === 0) throw domException('SyntaxError', 'RTCIceServer.urls is empty');
     for (const url of urls) {
       let parsed;
       try {
-        parsed = parseIceServerUrl(String(url));
+        parsed = parseIceServerUrl(url);
       } catch {
-        throw domException('SyntaxError', `'${String(url)}' is not a STUN or TURN URL`);
+        throw domException('SyntaxError', `'${url}' is not a STUN or TURN URL`);
       }
-      if (parsed.scheme.startsWith('turn') && (server.username === undefined || server.credential === undefined)) {
-        throw domException('InvalidAccessError', `TURN server ${String(url)} needs a username and a credential`);
+      if (parsed.scheme.startsWith('turn')) {
+        if (server.username === undefined || server.credential === undefined) {
+          throw domException('InvalidAccessError', `TURN server ${url} needs a username and a credential`);
+        }
+        // RFC 8489 §14.3: a USERNAME is at most 509 bytes.
+        if (Buffer.byteLength(String(server.username)) > 509) throw domException('InvalidAccessError', `TURN username for ${url} is longer than 509 bytes`);
       }
     }
-    const copy: RTCIceServer = { urls: typeof server.urls === 'string' ? server.urls : [...server.urls] };
-    if (server.username !== undefined) copy.username = server.username;
-    if (server.credential !== undefined) copy.credential = server.credential;
+    const copy: RTCIceServer = { urls };
+    if (server.username !== undefined) copy.username = String(server.username);
+    if (server.credential !== undefined) copy.credential = String(server.credential);
     iceServers.push(copy);
   }
   for (const key of ['sctpPathMtuDiscovery', 'sctpZeroChecksum'] as const) {

@@ -17,7 +17,7 @@ describe('configuration', () => {
     const a = pc({ iceServers: [{ urls: 'stun:127.0.0.1:3478' }] });
     const c = a.getConfiguration();
     expect(c).toMatchObject({ iceTransportPolicy: 'all', bundlePolicy: 'balanced', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 0 });
-    expect(c.iceServers).toEqual([{ urls: 'stun:127.0.0.1:3478' }]);
+    expect(c.iceServers).toEqual([{ urls: ['stun:127.0.0.1:3478'] }]);
     c.iceServers!.push({ urls: 'stun:127.0.0.2' });
     expect(a.getConfiguration().iceServers).toHaveLength(1);
   });
@@ -36,7 +36,7 @@ describe('configuration', () => {
     const cert = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
     const a = pc({ certificates: [cert] });
     a.setConfiguration({ iceServers: [{ urls: 'stun:127.0.0.1' }], certificates: [cert] });
-    expect(a.getConfiguration().iceServers).toEqual([{ urls: 'stun:127.0.0.1' }]);
+    expect(a.getConfiguration().iceServers).toEqual([{ urls: ['stun:127.0.0.1'] }]);
     expect(thrown(() => a.setConfiguration({ bundlePolicy: 'max-bundle' }))).toBe('InvalidModificationError');
     const other = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
     expect(thrown(() => a.setConfiguration({ certificates: [other] }))).toBe('InvalidModificationError');

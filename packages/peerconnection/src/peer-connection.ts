@@ -22,6 +22,7 @@ import { MediaStream, MediaStreamTrack } from './media-stream-track.js';
 import { bundleTransport, dataSection, transportSection } from './negotiation.js';
 import { OfferAnswer } from './offer-answer.js';
 import { OperationsChain } from './operations-chain.js';
+import { applyOfferToReceive } from './legacy-offer-options.js';
 import { legacyCall, type RTCPeerConnectionErrorCallback, type RTCSessionDescriptionCallback, type RTCVoidCallback } from './legacy-callbacks.js';
 import { RTCSessionDescription, checkSdpType, type RTCLocalSessionDescriptionInit, type RTCSdpType, type RTCSessionDescriptionInit } from './session-description.js';
 import type { RTCSignalingState } from './signaling-state.js';
@@ -278,6 +279,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   }
 
   #createOffer(options: RTCOfferOptions): Promise<RTCSessionDescriptionInit> {
+    if (!this.#closed) applyOfferToReceive(options, this.#tset.list, (kind) => this.addTransceiver(kind, { direction: 'recvonly' }));
     return this.#chain.chain(async () => {
       // W3C §4.4.1.4: the state is checked as the operation starts; the offer is made in a later
       // task, so it covers what changed meanwhile (a transceiver added right after the call).

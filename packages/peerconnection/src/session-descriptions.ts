@@ -12,6 +12,7 @@ import { closedError, domException } from './errors.js';
 import type { LocalCandidateOrigin, RTCIceCandidateInit } from './ice-candidate.js';
 import type { MediaStream } from './media-stream-track.js';
 import type { MediaController } from './media-controller.js';
+import type { LegacyOfferOptions } from './legacy-offer-options.js';
 import type { NegotiationNeededFlag } from './negotiation-needed.js';
 import { bundleTransport, dataSection, generateMissingMids, negotiationNeeded, parseDescription, transportSection, validateRemote, type AppliedDescription } from './negotiation.js';
 import type { OfferAnswer } from './offer-answer.js';
@@ -21,8 +22,8 @@ import type { TransceiverSet } from './transceiver-set.js';
 import type { RTCRtpTransceiver } from './transceiver.js';
 import type { TransportController } from './transport-controller.js';
 
-/** createOffer options. */
-export interface RTCOfferOptions {
+/** createOffer options (with the legacy offerToReceive members, see legacy-offer-options.ts). */
+export interface RTCOfferOptions extends LegacyOfferOptions {
   /** New ICE credentials (RFC 8445 §9). */
   iceRestart?: boolean;
 }

@@ -1,6 +1,6 @@
 // Which files of a WPT checkout's webrtc/ are tests, which of them Node can run, and the scripts
 // each one loads (in page order).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 /** A line of a worker's stdout the runner reads; other output is the test's own logging. */
@@ -35,8 +35,9 @@ export function testFiles(root: string): string[] {
   return found.sort();
 }
 
-// What makes a file impossible in Node, found in the file's own text (not its helpers', which
-// mention canvas and AudioContext in fallbacks the shim avoids).
+// What makes a file impossible in Node, found in the file's text and its own helpers' (not in
+// testharness.js or RTCPeerConnection-helper.js, whose canvas and AudioContext fallbacks the
+// shim avoids).
 const NEEDS: [RegExp, string][] = [
   [/createElement\(\s*['"]video|<video|HTMLVideoElement|getVideoSignal|detectSignal|\.srcObject/, 'needs <video> playback (decoded frames)'],
   [/createElement\(\s*['"]canvas|<canvas|captureStream/, 'needs <canvas> capture'],
@@ -59,7 +60,10 @@ export const NOT_RUNNABLE_BY_NAME: Record<string, string> = {
 export function notRunnable(root: string, file: string): string | undefined {
   const byName = NOT_RUNNABLE_BY_NAME[file];
   if (byName !== undefined) return byName;
-  const text = readFileSync(join(root, file), 'utf8');
+  const helpers = scriptsOf(join(root, file), root)
+    .filter((s) => s.path !== undefined && existsSync(s.path) && !/\/(testharness|RTCPeerConnection-helper)\.js$/.test(s.path))
+    .map((s) => readFileSync(s.path!, 'utf8'));
+  const text = [readFileSync(join(root, file), 'utf8'), ...helpers].join('\n');
   return NEEDS.find(([pattern]) => pattern.test(text))?.[1];
 }
 

@@ -77,6 +77,27 @@ class AudioContext {
   close() { return Promise.resolve(); }
 }
 Object.assign(g, { AudioContext, MediaStreamAudioDestinationNode });
+// FileReader (File API), which tests use to read a received Blob: Node's Blob reads itself.
+class FileReader extends EventTarget {
+  result: ArrayBuffer | string | null = null;
+  readyState = 0;
+  onload: ((e: Event) => void) | null = null;
+  onloadend: ((e: Event) => void) | null = null;
+  onerror: ((e: Event) => void) | null = null;
+  readAsArrayBuffer(blob: Blob): void { this.#read(blob.arrayBuffer()); }
+  readAsText(blob: Blob): void { this.#read(blob.text()); }
+  #read(reading: Promise<ArrayBuffer | string>): void {
+    this.readyState = 1;
+    reading.then((result) => { this.result = result; this.#fire('load'); }, () => this.#fire('error')).finally(() => this.#fire('loadend'));
+  }
+  #fire(type: 'load' | 'loadend' | 'error'): void {
+    if (type !== 'error') this.readyState = 2;
+    const event = new Event(type);
+    this.dispatchEvent(event);
+    this[`on${type}`]?.(event);
+  }
+}
+g.FileReader = FileReader;
 class HTMLCanvasElement {}
 class HTMLMediaElement {}
 class HTMLVideoElement extends HTMLMediaElement {}

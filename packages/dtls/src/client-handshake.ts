@@ -236,6 +236,8 @@ export class ClientHandshake {
     if (!bytesEqual(parseFinished(msg.body), expected)) throw new DtlsError('bad-finished', 'server Finished does not verify', AlertDescription.decrypt_error);
     this.host.transcript.add(msg.msgType, msg.messageSeq, msg.body);
     this.state = 'done';
+    // Nothing of the handshake is read again (no renegotiation); a connection lives for hours.
+    this.hello = this.peerKey = this.preMasterSecret = this.ephemeralPublic = this.certificateRequest = undefined;
     this.host.complete();
   }
 }

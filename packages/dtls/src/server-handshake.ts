@@ -205,6 +205,8 @@ export class ServerHandshake {
     const messageSeq = host.allocateMessageSeq();
     t.add(HandshakeType.finished, messageSeq, verify);
     this.state = 'done';
+    // Nothing of the handshake is read again (no renegotiation; the final flight is kept by the transmitter).
+    this.ephemeral = this.peerKey = undefined;
     host.sendFlight(
       [
         { kind: 'change_cipher_spec', epoch: 0 },

@@ -54,7 +54,7 @@ export interface ScaleResult {
 }
 
 const CONCURRENCY = 32;
-const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192'];
+const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192', ...(process.env.BENCH_SCALE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
 
 function pin(pid: number | undefined, cpu: number): boolean {
   if (pid === undefined) return false;
@@ -101,11 +101,16 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
     const after = await server.request<ServerSample>('sample', 2000);
     const idleStart = await server.request<number>('cpu');
     const idleT0 = performance.now();
+    const profile = process.env.BENCH_SCALE_PROFILE;
+    if (profile) await server.request('profileStart');
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    if (profile) await server.request('profileStop', join(profile, `scale-idle-${stack.name}.cpuprofile`));
     const idleCpu = (await server.request<number>('cpu')) - idleStart;
     const idleWall = (performance.now() - idleT0) / 1000;
+    if (profile) await server.request('profileStart');
 
     const echo = await client.request<EchoResult>('echo', { seconds: echoSeconds });
+    if (profile) await server.request('profileStop', join(profile, `scale-echo-${stack.name}.cpuprofile`));
     await Promise.all([client.request('stop'), server.request('stop')]).catch(() => undefined);
     return {
       connections: open,
@@ -129,7 +134,7 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
 export function plan({ quick }: BenchOptions): { ours: Params; anchors: Params; timeoutMs: number } {
   const ours = Number(process.env.BENCH_SCALE_CONNECTIONS ?? (quick ? 100 : 10_000));
   const anchors = Number(process.env.BENCH_SCALE_ANCHOR_CONNECTIONS ?? (quick ? 50 : 1000));
-  const idleSeconds = quick ? 3 : 20;
+  const idleSeconds = Number(process.env.BENCH_SCALE_IDLE_SECONDS ?? (quick ? 3 : 20));
   const echoSeconds = quick ? 3 : 60;
   return {
     ours: { connections: ours, idleSeconds, echoSeconds, withoutStack: true },
@@ -143,7 +148,9 @@ const SERVERS: StackName[] = ['ours', 'libwebrtc', 'werift'];
 export default async function scale(options: BenchOptions): Promise<BenchRow[]> {
   const p = plan(options);
   const results: Partial<Record<StackName, ScaleResult>> = {};
-  for (const stack of SERVERS) {
+  // BENCH_SCALE_STACKS=ours,werift: only those servers (while working on one).
+  const only = process.env.BENCH_SCALE_STACKS?.split(',');
+  for (const stack of SERVERS.filter((s) => !only || only.includes(s))) {
     results[stack] = await runInChild<ScaleResult>('scale', stack, stack === 'ours' ? p.ours : p.anchors, p.timeoutMs);
     if (process.env.BENCH_VERBOSE) process.stderr.write(`bench: scale ${stack}: ${JSON.stringify(results[stack])}\n`);
   }

@@ -46,6 +46,10 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
+// Nothing thrown out of a stack's event handler may end the run; it is said (BENCH_VERBOSE shows it).
+process.on('uncaughtException', (error) => process.stderr.write(`bench: scale-client: uncaught: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`));
+process.on('unhandledRejection', (error) => process.stderr.write(`bench: scale-client: unhandled: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`));
+
 serveHelper({
   start: async () => {
     const { PeerConnectionFactory } = await importPeerConnection<{ PeerConnectionFactory: new (d: object) => { createPeerConnection(c: object): W3CPeer } }>();

@@ -3,7 +3,8 @@
 // PeerConnectionFactory on one IceUdpMux (one UDP socket on 127.0.0.1 for every connection),
 // libwebrtc (@roamhq/wrtc) and werift with their own sockets per connection. It measures itself:
 // memory after GC, open file descriptors, CPU time.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { serveHelper } from './helper-process.js';
 import { importPeerConnection } from '../peers/ours.js';
@@ -38,6 +39,7 @@ const stackName = process.argv[2] ?? 'ours';
 const connections = new Map<number, W3CPeer>();
 let make: Make | undefined;
 let closeAll: () => Promise<void> = async () => undefined;
+let profiler: Session | undefined;
 
 async function load(): Promise<Make> {
   switch (stackName) {
@@ -97,6 +99,10 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
+// Nothing thrown out of a stack's event handler may end the run; it is said (BENCH_VERBOSE shows it).
+process.on('uncaughtException', (error) => process.stderr.write(`bench: scale-server: uncaught: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`));
+process.on('unhandledRejection', (error) => process.stderr.write(`bench: scale-server: unhandled: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`));
+
 serveHelper({
   start: async () => {
     make = await load();
@@ -129,6 +135,19 @@ serveHelper({
     return { rss: m.rss, heap: m.heapUsed, fds: readdirSync('/proc/self/fd').length, cpuMicros: cpuMicros(), connections: connections.size };
   },
   cpu: () => cpuMicros(),
+  /** Starts V8's CPU profiler (for finding where the time goes: BENCH_SCALE_PROFILE=<dir>). */
+  profileStart: async () => {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  },
+  /** Stops it and writes the profile to `file` (open it in Chrome DevTools). */
+  profileStop: async (file: string) => {
+    const { profile } = await profiler!.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    profiler!.disconnect();
+  },
   stop: async () => {
     await Promise.all([...connections.values()].map(async (pc) => pc.close()));
     connections.clear();

@@ -2,7 +2,9 @@
 // two peers of one stack in one process on 127.0.0.1, pairs made one after another (each closed
 // before the next). Once with trickled candidates, once waiting for ICE gathering to complete
 // before each SDP is sent (candidates inside the SDP). One warm-up pair, not counted, first.
-// Median, p90, p99 and worst in ms. One child process per stack.
+// Median, p90, p99 and worst in ms. One child process per stack. The very first (trickle) pair
+// of the child, after the stack's modules are loaded, is its own row: what a fresh process pays
+// for its first connection (JIT warm-up, first-use set-up).
 import type { BenchOptions, BenchRow } from '../figure.js';
 import { peerRow, quantile } from '../peers/rows.js';
 import { runForEachStack, type ChildPlan } from '../peers/spawn.js';
@@ -14,7 +16,7 @@ interface Params {
 }
 
 type Mode = 'trickle' | 'gathered';
-type Times = Record<Mode, number[]>;
+type Times = Record<Mode, number[]> & { first?: number };
 
 /** In the child: setup times in ms, sorted, per mode. */
 export async function measure(stack: Stack, params: Record<string, unknown>): Promise<Times> {
@@ -22,7 +24,10 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
   const out: Times = { trickle: [], gathered: [] };
   for (const mode of ['trickle', 'gathered'] as const) {
     const trickle = mode === 'trickle';
-    await (await stack.connect({ trickle })).close();
+    const warmUp = performance.now();
+    const first = await stack.connect({ trickle });
+    if (trickle) out.first = performance.now() - warmUp;
+    await first.close();
     let failures = 0;
     for (let i = 0; i < count && failures < 3; i++) {
       const start = performance.now();
@@ -61,7 +66,10 @@ export default async function connectionSetup(options: BenchOptions): Promise<Be
 /** The rows from every stack's result. */
 export function rows(results: Partial<Record<StackName, Times>>, options: BenchOptions): BenchRow[] {
   const params = plan(options).params as Params;
-  const rows: BenchRow[] = [];
+  const rows: BenchRow[] = [
+    peerRow('connection setup to data channel open, first pair of a fresh process (modules loaded), trickle ICE', 'ms', false,
+      Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v?.first]))),
+  ];
   for (const [mode, label] of [['trickle', 'trickle ICE'], ['gathered', 'gathering completed before SDP']] as const) {
     for (const [stat, q] of STATS) {
       const values = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v && v[mode].length === params.count ? quantile(v[mode], q) : undefined]));

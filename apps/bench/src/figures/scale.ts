@@ -1,8 +1,8 @@
 // Scale: one server process holding many connected peer connections, each with an open data
 // channel, against clients (all ours, one socket each) in another process. Ours serves every
 // connection from one PeerConnectionFactory on one IceUdpMux (one UDP socket); the anchors,
-// libwebrtc (@roamhq/wrtc) and werift, serve with their own sockets per connection, at a smaller
-// count (they are not built to hold 10,000 in one process; the count is in the row).
+// libwebrtc (@roamhq/wrtc) and werift, serve with their own sockets per connection. All three at
+// one count; then ours alone at a larger one (see plan()).
 //
 // The figure's child (loopback-only namespace) forks the server and the client helper; with 2+
 // CPUs the server is pinned to CPU 0 and the clients to CPU 1 (`taskset`). Steps: one warm-up
@@ -78,6 +78,8 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
     await Promise.all([client.request('close', 0), server.request('close', 0)]);
     const before = await server.request<ServerSample>('sample', 500);
 
+    const profile = process.env.BENCH_SCALE_PROFILE;
+    if (profile) await server.request('profileStart');
     const cpuStart = await server.request<number>('cpu');
     const start = performance.now();
     let next = 1;
@@ -97,11 +99,11 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
     const setupSeconds = (performance.now() - start) / 1000;
     const setupCpu = (await server.request<number>('cpu')) - cpuStart;
     const open = connections - failures;
+    if (profile) await server.request('profileStop', join(profile, `scale-setup-${stack.name}.cpuprofile`));
 
     const after = await server.request<ServerSample>('sample', 2000);
     const idleStart = await server.request<number>('cpu');
     const idleT0 = performance.now();
-    const profile = process.env.BENCH_SCALE_PROFILE;
     if (profile) await server.request('profileStart');
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
     if (profile) await server.request('profileStop', join(profile, `scale-idle-${stack.name}.cpuprofile`));
@@ -130,16 +132,22 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
   }
 }
 
-/** Connections per server stack: ours at N, the anchors at what fits. BENCH_SCALE_CONNECTIONS overrides ours. */
-export function plan({ quick }: BenchOptions): { ours: Params; anchors: Params; timeoutMs: number } {
-  const ours = Number(process.env.BENCH_SCALE_CONNECTIONS ?? (quick ? 100 : 10_000));
-  const anchors = Number(process.env.BENCH_SCALE_ANCHOR_CONNECTIONS ?? (quick ? 50 : 1000));
+/**
+ * Every server stack at the same count (full: 1,000; quick: 50), so the rows compare like with
+ * like; then ours alone at a larger count (full: 2,000; quick: none), the most this shared
+ * 2-CPU machine held (10,000 did not: see the README). BENCH_SCALE_CONNECTIONS and
+ * BENCH_SCALE_ANCHOR_CONNECTIONS override the two counts.
+ */
+export function plan({ quick }: BenchOptions): { large: Params | undefined; same: Params; timeoutMs: number } {
+  const large = Number(process.env.BENCH_SCALE_CONNECTIONS ?? (quick ? 0 : 2000));
+  const same = Number(process.env.BENCH_SCALE_ANCHOR_CONNECTIONS ?? (quick ? 50 : 1000));
   const idleSeconds = Number(process.env.BENCH_SCALE_IDLE_SECONDS ?? (quick ? 3 : 20));
-  const echoSeconds = quick ? 3 : 60;
+  const echoSeconds = Number(process.env.BENCH_SCALE_ECHO_SECONDS ?? (quick ? 3 : 60));
+  const params = (connections: number): Params => ({ connections, idleSeconds, echoSeconds, withoutStack: true });
   return {
-    ours: { connections: ours, idleSeconds, echoSeconds, withoutStack: true },
-    anchors: { connections: anchors, idleSeconds, echoSeconds, withoutStack: true },
-    timeoutMs: 120_000 + (idleSeconds + echoSeconds) * 1000 + Math.max(ours, anchors) * 100,
+    large: large > same ? params(large) : undefined,
+    same: params(same),
+    timeoutMs: 120_000 + (idleSeconds + echoSeconds) * 1000 + Math.max(large, same) * 100,
   };
 }
 
@@ -148,29 +156,36 @@ const SERVERS: StackName[] = ['ours', 'libwebrtc', 'werift'];
 export default async function scale(options: BenchOptions): Promise<BenchRow[]> {
   const p = plan(options);
   const results: Partial<Record<StackName, ScaleResult>> = {};
+  const run = async (stack: StackName, params: Params) => {
+    const result = await runInChild<ScaleResult>('scale', stack, params, p.timeoutMs);
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`bench: scale ${stack} at ${params.connections}: ${JSON.stringify(result)}\n`);
+    return result;
+  };
   // BENCH_SCALE_STACKS=ours,werift: only those servers (while working on one).
   const only = process.env.BENCH_SCALE_STACKS?.split(',');
-  for (const stack of SERVERS.filter((s) => !only || only.includes(s))) {
-    results[stack] = await runInChild<ScaleResult>('scale', stack, stack === 'ours' ? p.ours : p.anchors, p.timeoutMs);
-    if (process.env.BENCH_VERBOSE) process.stderr.write(`bench: scale ${stack}: ${JSON.stringify(results[stack])}\n`);
-  }
-  return rows(results, p.ours.connections, p.anchors.connections);
+  for (const stack of SERVERS.filter((s) => !only || only.includes(s))) results[stack] = await run(stack, p.same);
+  const out = rows(results, p.same.connections, true);
+  if (p.large && (!only || only.includes('ours'))) out.push(...rows({ ours: await run('ours', p.large) }, p.large.connections, false));
+  return out;
 }
 
-/** The rows; anchors that did not open every connection they were asked for give none. */
-export function rows(results: Partial<Record<StackName, ScaleResult>>, ours: number, anchors: number): BenchRow[] {
-  const full = (stack: StackName, r: ScaleResult | undefined) => r !== undefined && r.connections === (stack === 'ours' ? ours : anchors);
+/** The rows at one count; a stack that did not open every connection it was asked for gives none. */
+export function rows(results: Partial<Record<StackName, ScaleResult>>, connections: number, withAnchors: boolean): BenchRow[] {
   const pick = (f: (r: ScaleResult) => number | undefined) =>
-    Object.fromEntries(SERVERS.map((s) => [s, full(s, results[s]) ? f(results[s]!) : undefined])) as Partial<Record<StackName, number>>;
+    Object.fromEntries(SERVERS.map((s) => [s, results[s]?.connections === connections ? f(results[s]!) : undefined])) as Partial<Record<StackName, number>>;
   const pinned = results.ours?.pinned ? ', server pinned to one CPU' : '';
-  const what = `scale, one server process of ${ours.toLocaleString('en-US')} connections (anchors ${anchors.toLocaleString('en-US')}), each with an open data channel, ours on one UDP port`;
+  const what = `scale, one server process of ${connections.toLocaleString('en-US')} connections with an open data channel (ours: one UDP port for all)${withAnchors ? '' : ', ours alone'}`;
+  const row = (figure: string, unit: string, higherIsBetter: boolean, values: Partial<Record<StackName, number>>): BenchRow => {
+    const r = peerRow(figure, unit, higherIsBetter, values);
+    return withAnchors ? r : { ...r, anchors: {} };
+  };
   return [
-    peerRow(`${what}: RSS per connection after GC`, 'KB', false, pick((r) => r.rssKB)),
-    peerRow(`${what}: JS heap per connection after GC`, 'KB', false, pick((r) => r.heapKB)),
-    peerRow(`${what}: file descriptors per connection`, 'fds', false, pick((r) => r.fds)),
-    peerRow(`${what}: connection setup rate to channel open at both ends, 32 at a time${pinned}`, 'conn/s', true, pick((r) => r.setupPerSecond)),
-    peerRow(`${what}: server CPU time per connection set up`, 'µs', false, pick((r) => r.setupCpuMicros)),
-    peerRow(`${what}: idle server CPU per connection (nothing sent)`, 'µs/s', false, pick((r) => r.idleMicros)),
-    peerRow(`${what}: echo round trip p99, one 16-byte message per connection per second`, 'ms', false, pick((r) => (r.echo.received === r.echo.sent ? r.echo.p99 : undefined))),
+    row(`${what}: RSS per connection after GC`, 'KB', false, pick((r) => r.rssKB)),
+    row(`${what}: JS heap per connection after GC`, 'KB', false, pick((r) => r.heapKB)),
+    row(`${what}: file descriptors per connection`, 'fds', false, pick((r) => r.fds)),
+    row(`${what}: connection setup rate to channel open at both ends, 32 at a time${pinned}`, 'conn/s', true, pick((r) => r.setupPerSecond)),
+    row(`${what}: server CPU time per connection set up`, 'µs', false, pick((r) => r.setupCpuMicros)),
+    row(`${what}: idle server CPU per connection (nothing sent)`, 'µs/s', false, pick((r) => r.idleMicros)),
+    row(`${what}: echo round trip p99, one 16-byte message per connection per second`, 'ms', false, pick((r) => (r.echo.received === r.echo.sent ? r.echo.p99 : undefined))),
   ];
 }

@@ -104,7 +104,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       fire: () => this.fire('negotiationneeded'),
     });
     this.#tset = new TransceiverSet(() => this.#changed(), (kind) => ({
-      cname: this.#jsep.cname, capabilities: this.#deps.codecs[kind], stats: async (selector) => this.#selectedStats(selector),
+      cname: this.#jsep.cname, capabilities: this.#deps.codecs[kind], chain: (operation) => this.#chain.chain(operation),
+      // Stats are gathered "in parallel": the promise settles in a later task.
+      stats: async (selector) => nextTask().then(() => this.#selectedStats(selector)),
     }));
     this.#channels = new DataChannelController((ch) => this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel: ch })), this.#log);
     this.#transport = new TransportController(this.#deps, () => this.#config, this.#certificate, {
@@ -405,7 +407,12 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     if (c.candidate !== undefined && c.candidate !== '' && (c.sdpMid ?? null) === null && (c.sdpMLineIndex ?? null) === null) {
       return Promise.reject(new TypeError('sdpMid and sdpMLineIndex are both null'));
     }
-    return this.#chain.chain(async () => this.#step(`addIceCandidate(${c.candidate === undefined || c.candidate === '' ? 'end-of-candidates' : JSON.stringify(c.candidate)})`, () => this.#desc.addIceCandidate(c)));
+    return this.#chain.chain(async () => {
+      let written: () => void = () => {};
+      this.#step(`addIceCandidate(${c.candidate === undefined || c.candidate === '' ? 'end-of-candidates' : JSON.stringify(c.candidate)})`, () => void (written = this.#desc.addIceCandidate(c)));
+      await nextTask();
+      written();
+    });
   }
 
   /** Asks for an ICE restart in the next offer; fires negotiationneeded. */
@@ -487,11 +494,12 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
    * receiver has it, or more than one does.
    */
   async getStats(selector?: MediaStreamTrack | null): Promise<RTCStatsReport> {
-    if (selector === undefined || selector === null) return this.#stats.collect(this.#statsOptions());
+    if (selector === undefined || selector === null) return nextTask().then(() => this.#stats.collect(this.#statsOptions()));
     if (!(selector instanceof MediaStreamTrack)) throw new TypeError('getStats takes a MediaStreamTrack or null');
     const live = this.#tset.list.filter((t) => !t.stopped);
     const matches = [...live.filter((t) => t.sender.track === selector).map((t) => t.sender), ...live.filter((t) => t.receiver.track === selector).map((t) => t.receiver)];
     if (matches.length !== 1) throw domException('InvalidAccessError', matches.length === 0 ? 'no sender or receiver has this track' : 'more than one sender or receiver has this track');
+    await nextTask();
     return this.#selectedStats(matches[0]!);
   }
 

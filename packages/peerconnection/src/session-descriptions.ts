@@ -308,16 +308,23 @@ export class SessionDescriptions {
     this.ctx.nn().afterStable(wasNeeded);
   }
 
-  /** addIceCandidate: written into the remote description and given to ICE (OperationError for an unknown mid). */
-  addIceCandidate(c: RTCIceCandidateInit): void {
+  /**
+   * addIceCandidate: given to ICE now (OperationError for an unknown mid); the returned function
+   * writes it into the remote description the application sees, which the spec does in a task
+   * queued after (W3C §4.4.1.6 addIceCandidate), and only if that description is still in use.
+   */
+  addIceCandidate(c: RTCIceCandidateInit): () => void {
     if (this.ctx.closed()) throw closedError('addIceCandidate');
     const remote = this.#pendingRemote ?? this.#currentRemote;
     if (remote === undefined) throw domException('InvalidStateError', 'addIceCandidate before setRemoteDescription');
     const result = applyRemoteCandidate(remote.applied.model, c);
-    remote.desc = new RTCSessionDescription({ type: remote.desc.type, sdp: write(remote.applied.model) });
     const bundleUfrag = bundleTransport(remote.applied.model)?.iceUfrag ?? '';
     if (result.endOfCandidates) this.ctx.transport.endOfRemoteCandidates(result.ufrag ?? bundleUfrag);
     else if (result.candidate !== undefined) this.ctx.transport.addRemoteCandidate(result.candidate, result.ufrag ?? bundleUfrag);
+    return () => {
+      if (this.ctx.closed() || (this.#pendingRemote !== remote && this.#currentRemote !== remote)) return;
+      remote.desc = new RTCSessionDescription({ type: remote.desc.type, sdp: write(remote.applied.model) });
+    };
   }
 
   /** The last created offer/answer is still what createOffer/createAnswer would give (W3C §4.4.1.6 step 4.3). */

@@ -24,7 +24,12 @@ export interface TransceiverContext {
   capabilities: MediaCapabilities;
   /** The stats selection algorithm (W3C §8.5) for a sender or receiver of the connection. */
   stats?: (selector: RTCRtpSender | RTCRtpReceiver) => Promise<RTCStatsReport>;
+  /** The connection's operations chain (replaceTrack runs on it). */
+  chain?: <T>(operation: () => Promise<T>) => Promise<T>;
 }
+
+// What the spec does "in parallel" settles in a later task.
+const nextTask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The codecs and header extensions of the answer's section for this transceiver. */
 export interface NegotiatedSection {
@@ -96,11 +101,13 @@ export class RTCRtpSender {
   #lastReturned: RTCRtpSendParameters | undefined;
   readonly #cname: string;
   readonly #stats: TransceiverContext['stats'];
+  readonly #chain: TransceiverContext['chain'];
 
   /** @internal */
   constructor(kind: 'audio' | 'video', track: MediaStreamTrack | null, streamIds: string[], context?: TransceiverContext, sendEncodings?: RTCRtpEncodingParameters[]) {
     this.kind = kind;
     this.#stats = context?.stats;
+    this.#chain = context?.chain;
     this.track = track;
     this.rtxSsrc = randomBytes(4).readUInt32BE(0) || 2;
     this.streamIds = streamIds;
@@ -191,6 +198,8 @@ export class RTCRtpSender {
     const encodings = checkSendParameters(this.kind, last, parameters);
     this.#lastReturned = undefined;
     this.#encodings = encodings;
+    // The media stack is configured in parallel; the promise settles in a task after (not chained).
+    await nextTask();
   }
 
   /** The track sent, or null. (Assigned internally by addTrack, removeTrack, replaceTrack and stop.) */
@@ -203,10 +212,20 @@ export class RTCRtpSender {
     t?.addSink(this.#sink);
   }
 
-  /** Replaces the track without renegotiation (same kind): the new track's frames go out on the same SSRC. */
+  /**
+   * Replaces the track without renegotiation (same kind): the new track's frames go out on the
+   * same SSRC. W3C §5.2: InvalidStateError once closed or stopping, TypeError for another kind;
+   * then an operation on the connection's chain that sets the track in a task after it runs.
+   */
   async replaceTrack(track: MediaStreamTrack | null): Promise<void> {
+    if (this.isClosed() || this.isStopping()) throw domException('InvalidStateError', 'replaceTrack: the connection is closed or the transceiver stopping');
     if (track !== null && track.kind !== this.kind) throw new TypeError(`a ${track.kind} track cannot replace a ${this.kind} one`);
-    this.track = track;
+    const operation = async (): Promise<void> => {
+      if (this.isStopping()) throw domException('InvalidStateError', 'replaceTrack: the transceiver is stopping');
+      await nextTask();
+      if (!this.isClosed()) this.track = track;
+    };
+    return this.#chain !== undefined ? this.#chain(operation) : operation();
   }
 
   /**

@@ -118,12 +118,16 @@ describe('sdp-transform finds nothing invalid in our descriptions', () => {
     a.addTransceiver('audio');
     a.createDataChannel('x');
     const trickled: string[] = [];
-    /** Forwards p's candidates to q, records their lines, resolves at p's null candidate (gathering done). */
+    /**
+     * Forwards p's candidates to q, records their lines, resolves at p's null candidate (gathering
+     * done) once q's addIceCandidate calls settled (they write q's remote description then).
+     */
     const trickle = (p: RTCPeerConnection, q: RTCPeerConnection): Promise<void> => new Promise((done) => {
+      const added: Promise<void>[] = [];
       p.onicecandidate = (e) => {
         if (e.candidate !== null && e.candidate.candidate !== '') trickled.push(e.candidate.candidate);
-        void q.addIceCandidate(e.candidate ?? undefined).catch(() => undefined);
-        if (e.candidate === null) done();
+        added.push(q.addIceCandidate(e.candidate ?? undefined).catch(() => undefined));
+        if (e.candidate === null) void Promise.all(added).then(() => done());
       };
     });
     const aGathered = trickle(a, b);

@@ -4,7 +4,7 @@
 // applied, its attributes set and signalingstatechange fired in a task queued after the call,
 // and the promise is resolved in that same task.
 import { describe, expect, it } from 'vitest';
-import type { RTCPeerConnection } from '../../src/index.js';
+import { MediaStreamTrack, type RTCPeerConnection } from '../../src/index.js';
 import { closedAfterEach, rejection } from '../helpers.js';
 
 const pc = closedAfterEach();
@@ -156,5 +156,78 @@ describe('operations chain', () => {
     expect(await rejection(a.setLocalDescription())).toBe('InvalidStateError');
     expect(await rejection(a.setRemoteDescription({ type: 'rollback' }))).toBe('InvalidStateError');
     expect(await rejection(a.addIceCandidate({ candidate: '', sdpMid: '0' }))).toBe('InvalidStateError');
+  });
+});
+
+/** 'pending' unless the promise settled within a few microtask turns (no task in between). */
+async function stateAfterMicrotasks(p: Promise<unknown>): Promise<'pending' | 'fulfilled' | 'rejected'> {
+  let state: 'pending' | 'fulfilled' | 'rejected' = 'pending';
+  p.then(() => (state = 'fulfilled'), () => (state = 'rejected'));
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  return state;
+}
+
+/** Whether an operation started now would start at once: createAnswer in stable rejects then. */
+async function chainEmpty(a: RTCPeerConnection): Promise<boolean> {
+  const probe = a.signalingState === 'have-remote-offer' ? a.createOffer() : a.createAnswer();
+  probe.catch(() => {});
+  return (await stateAfterMicrotasks(probe)) === 'rejected';
+}
+
+describe('what runs on the chain, and what settles in a later task', () => {
+  it('addIceCandidate is an operation: the chain is busy until a task after it, when the candidate is in remoteDescription', async () => {
+    const b = pc();
+    b.addTransceiver('audio');
+    const a = pc();
+    await a.setRemoteDescription(await b.createOffer());
+    const p = a.addIceCandidate({ candidate: 'candidate:1 1 udp 2113929471 127.0.0.1 5000 typ host', sdpMid: '0' });
+    expect(await chainEmpty(a)).toBe(false);
+    expect(a.remoteDescription!.sdp).not.toContain('127.0.0.1 5000');
+    await p;
+    expect(a.remoteDescription!.sdp).toContain('a=candidate:1 1 udp 2113929471 127.0.0.1 5000 typ host');
+  });
+
+  it('replaceTrack is an operation: the track changes in a task after it runs, not during the call', async () => {
+    const a = pc();
+    const { sender } = a.addTransceiver('audio');
+    const track = new MediaStreamTrack('audio');
+    const p = sender.replaceTrack(track);
+    expect(sender.track).toBeNull();
+    expect(await chainEmpty(a)).toBe(false);
+    await p;
+    expect(sender.track).toBe(track);
+  });
+
+  it('replaceTrack rejects at once (no operation) on a stopped transceiver or a closed connection', async () => {
+    const a = pc();
+    const t = a.addTransceiver('audio');
+    t.stop();
+    expect(await stateAfterMicrotasks(t.sender.replaceTrack(null))).toBe('rejected');
+    expect(await rejection(t.sender.replaceTrack(null))).toBe('InvalidStateError');
+    const b = pc();
+    const { sender } = b.addTransceiver('audio');
+    b.close();
+    expect(await rejection(sender.replaceTrack(null))).toBe('InvalidStateError');
+  });
+
+  it('a removeTrack after replaceTrack is overtaken by it: the replacement is the track in the end', async () => {
+    const a = pc();
+    const sender = a.addTrack(new MediaStreamTrack('audio'));
+    const next = new MediaStreamTrack('audio');
+    const p = sender.replaceTrack(next);
+    a.removeTrack(sender);
+    expect(sender.track).toBeNull();
+    await p;
+    expect(sender.track).toBe(next);
+  });
+
+  it('getStats (connection, sender, receiver) and setParameters are not operations, and settle in a later task', async () => {
+    const a = pc();
+    const { sender, receiver } = a.addTransceiver('audio');
+    for (const p of [a.getStats(), sender.getStats(), receiver.getStats(), sender.setParameters(sender.getParameters())]) {
+      expect(await chainEmpty(a)).toBe(true);
+      expect(await stateAfterMicrotasks(p)).toBe('pending');
+      await p;
+    }
   });
 });

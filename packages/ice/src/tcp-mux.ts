@@ -4,6 +4,7 @@ import { IceError } from './errors.js';
 import { FramedTcpStream } from './tcp-stream.js';
 import { newTcpMuxRouterStats, TcpMuxRouter, type TcpMuxRouterStats } from './tcp-mux-router.js';
 import { addressFamily, addressKey, type TransportAddress } from './transport-address.js';
+import { MuxConnection, type UfragRoutes } from './mux-connection.js';
 
 /** Where an {@link IceTcpMux} listens, and how long it waits for a connection to say who it is for. */
 export interface IceTcpMuxOptions {
@@ -232,42 +233,27 @@ function listen(address: string, port: number): Promise<net.Server> {
  * listening sockets, and the connections routed to it (by the peer's address). {@link close}
  * closes those connections and removes its ufrags.
  */
-export class IceTcpMuxConnection {
-  private readonly socketIds: [number | undefined, number | undefined] = [undefined, undefined];
+export class IceTcpMuxConnection extends MuxConnection {
   private readonly streams = new Map<string, FramedTcpStream>();
-  private closed = false;
 
   constructor(
     private readonly mux: IceTcpMux,
     private readonly handler: IceTcpMuxHandler,
-  ) {}
+  ) {
+    super();
+  }
+
+  protected get routes(): UfragRoutes<this> {
+    return this.mux.router;
+  }
+
+  protected get muxClosed(): boolean {
+    return this.mux.isClosed;
+  }
 
   /** Connections routed here and still open. */
   get connectionCount(): number {
     return this.streams.size;
-  }
-
-  /** Routes connections whose first check names `ufrag` here; false when another transport holds it. */
-  addUfrag(ufrag: string): boolean {
-    if (this.closed || this.mux.isClosed) return false;
-    return this.mux.router.addUfrag(this, ufrag);
-  }
-
-  /** Keeps only `ufrag` (after an ICE restart, once a pair of it is selected). */
-  retainUfrag(ufrag: string): void {
-    for (const u of this.mux.router.ufragsOf(this)) if (u !== ufrag) this.mux.router.removeUfrag(this, u);
-  }
-
-  /** After an ICE restart: `ufrag` routes here too, beside the one before (older ones are dropped). */
-  restartUfrag(ufrag: string): void {
-    const held = this.mux.router.ufragsOf(this);
-    for (const u of held.slice(0, -1)) this.mux.router.removeUfrag(this, u);
-    this.addUfrag(ufrag);
-  }
-
-  /** The transport calls the listening socket on `local` `socketId`. */
-  useSocket(socketId: number, local: TransportAddress): void {
-    this.socketIds[addressFamily(local.address) === 6 ? 1 : 0] = socketId;
   }
 
   /** Whether `socketId` is one of this mux's (then {@link send} handles it). */

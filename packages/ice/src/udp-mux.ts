@@ -2,6 +2,7 @@ import type dgram from 'node:dgram';
 import { DropLog, layerLogger, type Logger } from '@x/base';
 import { IceError } from './errors.js';
 import { addressFamily, sameAddress, type TransportAddress } from './transport-address.js';
+import { MuxConnection, type UfragRoutes } from './mux-connection.js';
 import { bindUdpSocket } from './udp-socket.js';
 import { muxSourceKey, newRouterStats, UdpMuxRouter, type UdpMuxRouterSize, type UdpMuxRouterStats } from './udp-mux-router.js';
 
@@ -189,37 +190,20 @@ export class IceUdpMux {
  * One transport's place in an {@link IceUdpMux}: its ufrags, and the socket ids it gave the mux's
  * sockets. {@link close} removes every routing entry it made.
  */
-export class IceUdpMuxConnection {
-  /** The transport's socket id for the mux socket of each family. */
-  private readonly socketIds: [number | undefined, number | undefined] = [undefined, undefined];
-  private closed = false;
-
+export class IceUdpMuxConnection extends MuxConnection {
   constructor(
     private readonly mux: IceUdpMux,
     private readonly handler: IceUdpMuxHandler,
-  ) {}
-
-  /** Routes checks whose USERNAME starts with `ufrag` here; false when another transport holds it. */
-  addUfrag(ufrag: string): boolean {
-    if (this.closed || this.mux.isClosed) return false;
-    return this.mux.router.addUfrag(this, ufrag);
+  ) {
+    super();
   }
 
-  /** Keeps only `ufrag` (the current one, once a pair of it is selected after an ICE restart). */
-  retainUfrag(ufrag: string): void {
-    for (const u of this.mux.router.ufragsOf(this)) if (u !== ufrag) this.mux.router.removeUfrag(this, u);
+  protected get routes(): UfragRoutes<this> {
+    return this.mux.router;
   }
 
-  /** After an ICE restart: `ufrag` routes here too, beside the one before (older ones are dropped). */
-  restartUfrag(ufrag: string): void {
-    const held = this.mux.router.ufragsOf(this);
-    for (const u of held.slice(0, -1)) this.mux.router.removeUfrag(this, u);
-    this.addUfrag(ufrag);
-  }
-
-  /** The transport calls the mux socket bound on `local` `socketId`. */
-  useSocket(socketId: number, local: TransportAddress): void {
-    this.socketIds[addressFamily(local.address) === 6 ? 1 : 0] = socketId;
+  protected get muxClosed(): boolean {
+    return this.mux.isClosed;
   }
 
   /** Sends if `socketId` is one of the mux's; `stun`: the datagram comes from the agent (checks). */

@@ -17,9 +17,9 @@ export abstract class MuxConnection {
   protected readonly socketIds: [number | undefined, number | undefined] = [undefined, undefined];
   protected closed = false;
 
-  /** The router holding this connection's ufrags. */
+  /** @internal The router holding this connection's ufrags. */
   protected abstract get routes(): UfragRoutes<this>;
-  /** Whether the mux itself is closed. */
+  /** @internal Whether the mux itself is closed. */
   protected abstract get muxClosed(): boolean;
 
   /** Routes checks whose USERNAME starts with `ufrag` here; false when another transport holds it. */

@@ -243,10 +243,12 @@ export class IceTcpMuxConnection extends MuxConnection {
     super();
   }
 
+  /** @internal */
   protected get routes(): UfragRoutes<this> {
     return this.mux.router;
   }
 
+  /** @internal */
   protected get muxClosed(): boolean {
     return this.mux.isClosed;
   }

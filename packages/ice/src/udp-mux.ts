@@ -198,10 +198,12 @@ export class IceUdpMuxConnection extends MuxConnection {
     super();
   }
 
+  /** @internal */
   protected get routes(): UfragRoutes<this> {
     return this.mux.router;
   }
 
+  /** @internal */
   protected get muxClosed(): boolean {
     return this.mux.isClosed;
   }

@@ -22,6 +22,8 @@ export function parseDescription(sdp: string): SessionDescription {
     return parse(sdp);
   } catch (e) {
     if (e instanceof SdpError) {
+      // Credentials outside ice-chars are content JSEP refuses rather than broken syntax (WPT protocol/ice-ufragpwd).
+      if (e.code === 'bad-ice-credentials') throw domException('InvalidAccessError', e.message);
       const line = (e as SdpError & { line?: number }).line;
       throw new RTCError({ errorDetail: 'sdp-syntax-error', ...(line !== undefined ? { sdpLineNumber: line } : {}) }, e.message);
     }
@@ -85,6 +87,13 @@ export function validateRemote(sd: SessionDescription, type: 'offer' | 'answer' 
     if (t.fingerprints.length === 0) throw domException('InvalidAccessError', `m-section ${i} has no DTLS fingerprint`);
     if (t.setup === 'holdconn') throw domException('InvalidAccessError', `m-section ${i} has a=setup:holdconn`);
     if (type !== 'offer' && t.setup === 'actpass') throw domException('InvalidAccessError', 'an answer cannot say a=setup:actpass');
+    if (m.kind === 'audio' || m.kind === 'video') {
+      // W3C rtcpMuxPolicy "require" (the only one): RTP sections without a=rtcp-mux cannot be used.
+      if (!m.rtcpMux) throw domException('InvalidAccessError', `m-section ${i} has no a=rtcp-mux (rtcpMuxPolicy is require)`);
+      // RFC 5761 §4: with RTCP on the RTP port, payload types 64-95 would read as RTCP packet types.
+      const clash = m.formats.find((f) => Number(f) >= 64 && Number(f) <= 95);
+      if (clash !== undefined) throw domException('InvalidAccessError', `m-section ${i} uses payload type ${clash}, which collides with RTCP under rtcp-mux (RFC 5761 §4)`);
+    }
   }
   if (type === 'offer' || localOffer === undefined) return;
   if (sd.media.length !== localOffer.media.length) {

@@ -15,7 +15,8 @@ import { TransportController } from './transport-controller.js';
 /** What offers and answers are made from. */
 export interface OfferAnswerSources {
   transport: TransportController;
-  certificate: RTCCertificate;
+  /** Every certificate of the configuration (the first is the one DTLS presents), or the generated one. */
+  certificates: readonly RTCCertificate[];
   deps: PeerConnectionDependencies;
   bundlePolicy: () => RTCBundlePolicy;
   transceivers: readonly RTCRtpTransceiver[];
@@ -118,11 +119,12 @@ export class OfferAnswer {
     const t = this.src.transport;
     const credentials = this.#restartCredentials ?? t.localIce;
     const current = credentials.usernameFragment === t.localIce.usernameFragment && t.ice !== undefined;
-    const fp = this.src.certificate.getFingerprints()[0]!;
+    // One a=fingerprint per certificate (W3C §4.4.1 certificates; a peer accepts any that matches, RFC 8122 §5).
+    const fingerprints = this.src.certificates.map((c) => c.getFingerprints()[0]!).map((fp) => ({ algorithm: fp.algorithm, value: fp.value.toUpperCase() }));
     return {
       iceUfrag: credentials.usernameFragment,
       icePwd: credentials.password,
-      fingerprints: [{ algorithm: fp.algorithm, value: fp.value.toUpperCase() }],
+      fingerprints,
       candidates: current ? [...t.localCandidates] : [],
       endOfCandidates: current && t.gatheringComplete,
     };

@@ -147,7 +147,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     this.#dtlsTransport = new RTCDtlsTransport(this.#transport, this.#iceTransport);
     this.#jsep = new OfferAnswer({
       transport: this.#transport,
-      certificate: this.#certificate,
+      certificates: this.#config.certificates.length > 0 ? this.#config.certificates : [this.#certificate],
       deps: this.#deps,
       bundlePolicy: () => this.#config.bundlePolicy,
       transceivers: this.#tset.list,

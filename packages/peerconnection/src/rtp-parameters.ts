@@ -135,6 +135,8 @@ export function initialEncodings(kind: 'audio' | 'video', sendEncodings: readonl
  */
 export function checkSendParameters(kind: 'audio' | 'video', last: RTCRtpSendParameters, next: RTCRtpSendParameters): RTCRtpEncodingParameters[] {
   if (next === null || typeof next !== 'object' || !Array.isArray(next.encodings)) throw new TypeError('setParameters needs RTCRtpSendParameters');
+  // WebIDL: transactionId is a required member, so leaving it out fails conversion.
+  if (next.transactionId === undefined) throw new TypeError('RTCRtpSendParameters.transactionId is required');
   if (next.transactionId !== last.transactionId) throw domException('InvalidModificationError', 'transactionId is not that of the last getParameters()');
   if (next.encodings.length !== last.encodings.length) throw domException('InvalidModificationError', 'the number of encodings cannot change');
   next.encodings.forEach((e, i) => {

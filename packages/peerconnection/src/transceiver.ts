@@ -44,11 +44,13 @@ function staticCapabilities(kind: string): RTCRtpCapabilities | null {
   return null;
 }
 
-function rtpParameters(kind: string, cname: string, n: NegotiatedSection | undefined): RTCRtpReceiveParameters {
+function rtpParameters(kind: string, cname: string | undefined, n: NegotiatedSection | undefined): RTCRtpReceiveParameters {
+  const reducedSize = n?.section.rtcpRsize ?? false;
   return {
     codecs: (n?.section.codecs ?? []).map((c) => codecParameters(kind, c)),
     headerExtensions: headerExtensionParameters(n?.section.extmaps ?? []),
-    rtcp: { cname, reducedSize: n?.section.rtcpRsize ?? false },
+    // A receiver's rtcp.cname is left out (W3C §5.3 getParameters); a sender's is ours.
+    rtcp: cname === undefined ? { reducedSize } : { cname, reducedSize },
   };
 }
 
@@ -259,13 +261,11 @@ export class RTCRtpReceiver {
   negotiated: NegotiatedSection | undefined;
   /** @internal The sources of the RTP received (fed by the media receiver). */
   readonly rtpSources = new RtpSources();
-  readonly #cname: string;
   readonly #stats: TransceiverContext['stats'];
   /** @internal */
   constructor(kind: 'audio' | 'video', context?: TransceiverContext) {
     this.track = new MediaStreamTrack(kind, { muted: true, label: `remote ${kind}` });
     this.track.markRemote();
-    this.#cname = context?.cname ?? '';
     this.#stats = context?.stats;
   }
 
@@ -285,7 +285,7 @@ export class RTCRtpReceiver {
 
   /** The negotiated codecs, header extensions and RTCP settings (W3C §5.3 getParameters); empty before negotiation. */
   getParameters(): RTCRtpReceiveParameters {
-    return rtpParameters(this.track.kind, this.#cname, this.negotiated);
+    return rtpParameters(this.track.kind, undefined, this.negotiated);
   }
 
   /**

@@ -328,7 +328,7 @@ export class RTCDataChannel extends RTCEventTarget {
 
   /** A message arrived: its event is fired in a task of its own (W3C §6.2.3), so the microtasks a handler queues run before the next message. */
   #deliver(data: string | Uint8Array): void {
-    if (this.#readyState !== 'open' && this.#readyState !== 'closing') return;
+    if (this.#readyState !== 'open') return;
     this.#inbound++;
     setImmediate(() => {
       this.#inbound--;
@@ -337,8 +337,10 @@ export class RTCDataChannel extends RTCEventTarget {
   }
 
   #dispatchMessage(data: string | Uint8Array): void {
-    // A connection closed meanwhile discards it (closeSilently: no more events).
-    if (this.#readyState !== 'open' && this.#readyState !== 'closing') return;
+    // W3C §6.2.3: a channel no longer open when the task runs discards the message (after our
+    // close(), or the connection's); a close the peer started turns closing only after the
+    // messages received before it.
+    if (this.#readyState !== 'open') return;
     this.counters.messagesReceived++;
     this.counters.bytesReceived += typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
     let payload: string | ArrayBuffer | Blob;

@@ -136,7 +136,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       srtpReady: () => this.#media.srtpReady(),
       sctp: (sctp) => {
         this.#channels.attach(sctp);
-        sctp.on('statechange', (st) => st === 'established' && this.#sctpTransport?.setState('connected'));
+        sctp.on('statechange', (st) => st === 'established' && this.#sctpTransport?.setState('connected', true, sctp.association.outboundStreams));
         sctp.on('close', () => this.#sctpTransport?.setState('closed', !this.#closed));
       },
     }, this.#logs);

@@ -187,7 +187,7 @@ export class RTCSctpTransport extends RTCEventTarget {
   get maxMessageSize(): number {
     return this.maxMessage();
   }
-  /** Streams available, once connected. */
+  /** Streams available once connected (both sides' smaller stream count); null before. */
   get maxChannels(): number | null {
     return this.#maxChannels;
   }
@@ -198,11 +198,14 @@ export class RTCSctpTransport extends RTCEventTarget {
     this.setHandler('statechange', h);
   }
 
-  /** @internal */
-  setState(s: RTCSctpTransportState, fire = true): void {
+  /**
+   * @internal `maxChannels` comes with `connected`: the streams the association can use, the
+   * smaller of our count and the one the peer's INIT or INIT ACK allowed.
+   */
+  setState(s: RTCSctpTransportState, fire = true, maxChannels?: number): void {
     if (this.#state === s) return;
     this.#state = s;
-    if (s === 'connected') this.#maxChannels = 65535;
+    if (s === 'connected') this.#maxChannels = maxChannels ?? 65535;
     if (fire) this.fire('statechange');
   }
 }

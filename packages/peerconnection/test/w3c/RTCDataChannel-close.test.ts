@@ -61,6 +61,17 @@ describe.each(CHANNEL_KINDS)('%s channel', (_kind, options) => {
     expect(await closedWith).toEqual(sent);
   });
 
+  it('discards what arrives after our close() while closing (W3C §6.2.3: only an open channel fires message)', async () => {
+    const { ca, cb } = await pair(options);
+    const got: string[] = [];
+    ca.onmessage = (e) => got.push(e.data as string);
+    ca.close();
+    // Sent before b learns of the close: it reaches a while a is closing.
+    cb.send('late');
+    await next(ca, 'close');
+    expect(got).toEqual([]);
+  });
+
   it('closing the connection: the peer\'s channel gets error (RTCError, OperationError, sctp-failure), then close', async () => {
     const { a, ca, cb } = await pair(options);
     const events: string[] = [];

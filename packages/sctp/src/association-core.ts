@@ -69,6 +69,7 @@ export abstract class AssociationCore {
   protected readonly cookieLife: number;
   protected readonly random: (b: Uint8Array) => void;
   protected readonly maxBurst: number;
+  protected readonly hystart: boolean;
   protected burst = 0;
   /** The last burst was sent (pollTransmit drained): the next input opens a new one. */
   protected burstSpent = true;
@@ -114,6 +115,7 @@ export abstract class AssociationCore {
     this.cookieLife = opts.cookieLifetime ?? 60_000;
     this.random = opts.random ?? ((b) => crypto.getRandomValues(b));
     this.maxBurst = opts.maxBurst ?? 4;
+    this.hystart = opts.hystart !== false;
     this.burst = this.maxBurst;
     this.random(this.cookieKey);
     this.sendQueue = new SendQueue((sid) => this.h.onBufferedAmountLow?.(sid));
@@ -258,6 +260,7 @@ export abstract class AssociationCore {
       peerRwnd,
       rto: this.rtoOpts,
       partialReliability: this.peerForwardTsn,
+      hystart: this.hystart,
       onAbandon: (m) => this.sendQueue.discard(m),
     });
     this.rx = new DataReceiver(peerInitialTsn, this.rcvBuf, this.delayedAckTime, (sid, ppid, data, unordered) =>

@@ -62,6 +62,11 @@ export interface AssociationOptions {
    */
   maxBurst?: number;
   /**
+   * HyStart++ (RFC 9406) in the first slow start: leave it when the round trip time rises (the
+   * bottleneck's queue filling) rather than when the queue overflows. Default true.
+   */
+  hystart?: boolean;
+  /**
    * Largest packet Path MTU Discovery may try (RFC 8899 §6.2.1: HEARTBEAT + PAD probes once
    * established). Default: `mtu`, which turns discovery off. Over DTLS at most 16384 + 12 (one
    * record's plaintext); over UDP what the path can carry.

@@ -1,5 +1,6 @@
 import { ChunkType } from './chunk-type.js';
 import type { DataChunk, ForwardTsnChunk, ForwardTsnStream, SackChunk } from './chunk.js';
+import { CSS_GROWTH_DIVISOR, HyStart, type SlowStartPhase } from './hystart.js';
 import { RtoCalculator, type RtoOptions } from './rto.js';
 import type { OutboundMessage } from './send-queue.js';
 import { tsnAdd, tsnDiff, tsnGt, tsnLt, tsnLte } from './serial-number.js';
@@ -90,6 +91,10 @@ export class RetransmissionQueue {
   private mtu: number;
   private readonly onAbandon: (m: OutboundMessage) => void;
   private readonly partialReliability: boolean;
+  /** HyStart++ for the initial slow start; dropped once a loss sets ssthresh. */
+  private hystart: HyStart | undefined;
+  /** How the current SACK may grow cwnd in slow start (HyStart++'s verdict). */
+  private slowStartPhase: SlowStartPhase = 'slow-start';
 
   constructor(opts: {
     initialTsn: number;
@@ -98,6 +103,8 @@ export class RetransmissionQueue {
     rto?: RtoOptions;
     /** The peer supports FORWARD TSN; without it nothing sent is ever abandoned. */
     partialReliability?: boolean;
+    /** HyStart++ (RFC 9406) in the initial slow start; default true. */
+    hystart?: boolean;
     onAbandon: (m: OutboundMessage) => void;
   }) {
     this.partialReliability = opts.partialReliability !== false;
@@ -111,6 +118,12 @@ export class RetransmissionQueue {
     this.ssthresh = opts.peerRwnd;
     this.rto = new RtoCalculator(opts.rto);
     this.onAbandon = opts.onAbandon;
+    if (opts.hystart !== false) this.hystart = new HyStart();
+  }
+
+  /** Whether the initial slow start is in HyStart++'s Conservative Slow Start (for traces and tests). */
+  get inConservativeSlowStart(): boolean {
+    return this.hystart?.inConservativeSlowStart ?? false;
   }
 
   /** Path MTU Discovery confirmed a new packet size: cwnd arithmetic follows it. */
@@ -270,6 +283,10 @@ export class RetransmissionQueue {
     }
     this.gapRanges = next;
     if (rttSample !== undefined) this.rto.measure(now - rttSample.sentAt);
+    this.slowStartPhase = 'slow-start';
+    if (this.hystart !== undefined && this.cwnd <= this.ssthresh) {
+      this.slowStartPhase = this.hystart.onSack(rttSample === undefined ? undefined : now - rttSample.sentAt, cum, tsnAdd(this.nextTsn, -1));
+    }
 
     // Miss indications (§7.2.4) for chunks below the highest newly acknowledged TSN: only the holes
     // between the gap blocks are visited.
@@ -296,6 +313,7 @@ export class RetransmissionQueue {
     if (newlyMarked) {
       if (!this.inFastRecovery) {
         this.inFastRecovery = true;
+        this.hystart = undefined;
         this.fastRecoveryExit = tsnAdd(this.nextTsn, -1);
         this.ssthresh = Math.max(this.cwnd >> 1, 4 * this.mtu);
         this.cwnd = this.ssthresh;
@@ -323,7 +341,14 @@ export class RetransmissionQueue {
     // see the flight the ones before them shrank, though the window was full when it was sent.
     const fullyUsed = this.cwndLimited || flightBefore + this.mtu >= this.cwnd;
     if (this.cwnd <= this.ssthresh) {
-      if (fullyUsed) this.cwnd += Math.min(bytesAcked, this.mtu);
+      if (this.slowStartPhase === 'exit') {
+        // HyStart++ ends slow start here: congestion avoidance from this cwnd on.
+        this.hystart = undefined;
+        this.ssthresh = this.cwnd;
+        return;
+      }
+      const divisor = this.slowStartPhase === 'conservative' ? CSS_GROWTH_DIVISOR : 1;
+      if (fullyUsed) this.cwnd += Math.floor(Math.min(bytesAcked, this.mtu) / divisor);
       return;
     }
     this.partialBytesAcked += bytesAcked;
@@ -338,6 +363,7 @@ export class RetransmissionQueue {
     this.t3Deadline = undefined;
     if (this.allAcked) return false;
     this.errorCount++;
+    this.hystart = undefined;
     this.ssthresh = Math.max(this.cwnd >> 1, 4 * this.mtu);
     this.cwnd = this.mtu;
     this.partialBytesAcked = 0;

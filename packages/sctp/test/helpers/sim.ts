@@ -13,6 +13,10 @@ export interface LinkOptions {
   /** One-way delay, ms. */
   delay?: number;
   seed?: number;
+  /** Bottleneck rate in bytes per ms (each direction): packets are serialized one after another (default: none). */
+  rate?: number;
+  /** Drop-tail queue in front of the bottleneck, bytes: a packet that would overflow it is dropped. */
+  queueBytes?: number;
 }
 
 interface InFlight {
@@ -36,6 +40,9 @@ export class SimNetwork {
   /** Optional hook over every packet leaving end `from`; return undefined to drop it. */
   tap: ((bytes: Uint8Array, from: 0 | 1) => Uint8Array | undefined) | undefined;
   delivered = 0;
+  /** Packets the bottleneck's drop-tail queue dropped. */
+  queueDrops = 0;
+  private readonly linkFreeAt: [number, number] = [0, 0];
   private queue: InFlight[] = [];
   private seq = 0;
   private readonly rand: () => number;
@@ -46,7 +53,7 @@ export class SimNetwork {
     link: LinkOptions = {},
     opts: Partial<AssociationOptions> = {},
   ) {
-    this.link = { loss: 0, duplicate: 0, reorder: 0, delay: 5, seed: 1, ...link };
+    this.link = { loss: 0, duplicate: 0, reorder: 0, delay: 5, seed: 1, rate: Infinity, queueBytes: Infinity, ...link };
     this.rand = mulberry32(this.link.seed);
     this.ends = [
       new Association({ ...opts, handler: handlers[0], random: seededRandom(this.link.seed * 7 + 1) }),
@@ -70,8 +77,18 @@ export class SimNetwork {
     if (this.rand() < l.loss) return;
     const copies = this.rand() < l.duplicate ? 2 : 1;
     for (let i = 0; i < copies; i++) {
+      let departure = this.now;
+      if (l.rate !== Infinity) {
+        const start = Math.max(this.now, this.linkFreeAt[to]);
+        const backlog = (start - this.now) * l.rate;
+        if (backlog > 0 && backlog + bytes.length > l.queueBytes) {
+          this.queueDrops++;
+          continue;
+        }
+        this.linkFreeAt[to] = departure = start + bytes.length / l.rate;
+      }
       const extra = this.rand() < l.reorder ? 1 + this.rand() * 3 * l.delay : 0;
-      this.insert({ at: this.now + l.delay + extra, seq: this.seq++, to, bytes });
+      this.insert({ at: departure + l.delay + extra, seq: this.seq++, to, bytes });
     }
   }
 

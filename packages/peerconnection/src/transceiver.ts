@@ -71,9 +71,10 @@ export class RTCRtpSender {
   #track: MediaStreamTrack | null = null;
   /** @internal Where the track's media goes once negotiated (set by the media controller). */
   media: TrackSink | undefined;
+  // A stopping transceiver keeps its track (W3C §5.4 stop) but sends nothing more.
   readonly #sink: TrackSink = {
-    frame: (d, i) => this.media?.frame(d, i),
-    rtp: (p, o) => this.media?.rtp(p, o),
+    frame: (d, i) => { if (!this.isStopping()) this.media?.frame(d, i); },
+    rtp: (p, o) => { if (!this.isStopping()) this.media?.rtp(p, o); },
   };
   /** The DTLS transport media goes over, once negotiated. */
   transport: RTCDtlsTransport | null = null;
@@ -411,7 +412,7 @@ export class RTCRtpTransceiver {
     if (this.#closed) throw domException('InvalidStateError', 'stop: the RTCPeerConnection is closed');
     if (this.#stopping) return;
     this.#stopping = true;
-    this.sender.track = null;
+    // "Stop sending media with sender": the sink drops what the track writes; sender.track stays.
     this.sender.dtmf?.stop();
     this.receiver.track.end();
     this.#direction = 'stopped';

@@ -1,9 +1,10 @@
 // W3C WebRTC §5.4 RTCRtpTransceiver.stop() and the "stop sending and receiving" steps (WPT
 // webrtc/RTCRtpTransceiver-stop.html): stop() makes the direction 'stopped' at once, ends the
-// receiver's track and needs negotiation; the next offer rejects the section (port 0) or, for a
+// receiver's track (the sender keeps its track but sends nothing) and needs negotiation; the next offer rejects the section (port 0) or, for a
 // transceiver never negotiated, leaves it out; once the answer is applied the transceiver is
 // stopped on both sides and leaves the set of transceivers, senders and receivers.
 import { describe, expect, it } from 'vitest';
+import { MediaStreamTrack } from '../../src/index.js';
 import { closedAfterEach, exchange, next, thrown } from '../helpers.js';
 
 const pc = closedAfterEach();
@@ -18,6 +19,16 @@ describe('RTCRtpTransceiver.stop()', () => {
     expect(t.receiver.track.readyState).toBe('ended');
     // A second stop() does nothing.
     expect(thrown(() => t.stop())).toBe('nothing');
+  });
+
+  it('keeps the sender\'s track (only sending stops), and removeTrack on it is a no-op (WPT RTCPeerConnection-removeTrack)', () => {
+    const a = pc();
+    const track = new MediaStreamTrack('audio');
+    const sender = a.addTrack(track);
+    a.getTransceivers()[0]!.stop();
+    expect(sender.track).toBe(track);
+    a.removeTrack(sender);
+    expect(sender.track).toBe(track);
   });
 
   it('a stopped transceiver\'s direction cannot be set (InvalidStateError)', () => {

@@ -211,7 +211,9 @@ export class RTCDataChannel extends RTCEventTarget {
     this.#closeRequested = true;
     this.#readyState = 'closing';
     if (this.#channel !== undefined) {
-      this.#channel.close();
+      // W3C §6.2.4 closing procedure: what send() queued (Blobs still being read) goes out first.
+      if (this.#queue.length === 0) this.#channel.close();
+      else void this.#pump();
       return;
     }
     this.#owner.closedUnbound(this);
@@ -227,11 +229,13 @@ export class RTCDataChannel extends RTCEventTarget {
         const data = 'blob' in item ? new Uint8Array(await item.blob.arrayBuffer()) : item.data;
         this.#queue.shift();
         this.#queuedBytes -= item.size;
-        if (this.#readyState !== 'open') continue;
+        // Open, or closing by our close() (which waits for this queue); not after the peer's reset.
+        if (this.#readyState !== 'open' && !(this.#readyState === 'closing' && this.#closeRequested)) continue;
         this.#sendNow(data, item.size);
       }
     } finally {
       this.#pumping = false;
+      if (this.#readyState === 'closing' && this.#closeRequested) this.#channel?.close();
     }
   }
 

@@ -91,8 +91,7 @@ export class MediaReceiver {
     const isRtx = this.rtxSsrc !== undefined && ssrc === this.rtxSsrc;
     if (!isRtx) {
       if (this.#telephoneEvent(packet, pt, nowMs)) return;
-      const codec = this.codecs.find((c) => c.payloadType === pt);
-      const media = codec === undefined ? undefined : mediaCodec(this.kind, codec);
+      const media = this.#codecFor(pt);
       if (media === undefined) {
         this.counters.packetsDiscarded++;
         return;
@@ -152,6 +151,8 @@ export class MediaReceiver {
    * event fires `telephoneevent` on the track. True when it was one.
    */
   #telephoneEvent(packet: Uint8Array, pt: number, nowMs: number): boolean {
+    // The media stream's own payload type is not telephone-event: no lookup per media packet.
+    if (this.codec?.codec.payloadType === pt) return false;
     if (this.codecs.find((c) => c.payloadType === pt)?.name.toLowerCase() !== 'telephone-event') return false;
     const header = rtpHeaderSize(packet);
     this.counters.packetsReceived++;
@@ -173,6 +174,17 @@ export class MediaReceiver {
       this.track.dispatchEvent(new RTCTelephoneEventEvent('telephoneevent', { tone: dtmfTone(event) ?? '', event, volume, rtpTimestamp: notice.timestamp }));
     }
     return true;
+  }
+
+  /**
+   * The payload format of `pt`: the stream's current one while it still applies (no lookup or new
+   * object per packet), else looked up among the negotiated codecs.
+   */
+  #codecFor(pt: number): MediaCodec | undefined {
+    const current = this.codec;
+    if (current !== undefined && current.codec.payloadType === pt && this.codecs.includes(current.codec)) return current;
+    const codec = this.codecs.find((c) => c.payloadType === pt);
+    return codec === undefined ? undefined : mediaCodec(this.kind, codec);
   }
 
   #start(ssrc: number, media: MediaCodec): void {

@@ -1,11 +1,9 @@
 /** DropLog: the first drop of a kind said, then counted, the count said at each power of ten. */
 import { describe, expect, it } from 'vitest';
-import { DropLog, silentLogger, type Logger } from '../src/index.js';
+import { DropLog, silentLogger } from '../src/index.js';
+import { logRecorder } from '@x/testing';
 
-function recorder(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, debug: (m) => lines.push(`debug ${m}`), warn: (m) => lines.push(`warn ${m}`) };
-}
+const recorder = logRecorder;
 
 describe('DropLog', () => {
   it('says the first drop of a kind with its details, then the count at 10, 100, 1000', () => {

@@ -1,12 +1,9 @@
-import type { Logger } from '@x/base';
 import { describe, expect, it } from 'vitest';
 import { certs, pair, SimulatedNetwork } from './helpers/sim.js';
 import { computeFingerprint } from '../src/index.js';
+import { logRecorder } from '@x/testing';
 
-function recorder(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, debug: (m) => lines.push(`debug ${m}`), warn: (m) => lines.push(`warn ${m}`) };
-}
+const recorder = logRecorder;
 
 describe('the DTLS log', () => {
   it('a forged fingerprint: the client says why it failed and the alert it sent, the server the alert it got, by name', () => {

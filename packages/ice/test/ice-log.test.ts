@@ -1,18 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '@x/base';
 import { describe, expect, it } from 'vitest';
 import { hostAddresses, IceAgent, IceTransport } from '../src/index.js';
+import { logRecorder } from '@x/testing';
 
 /** A logger that keeps every line, with its level. */
-function recorder(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug: (m) => lines.push(`debug ${m}`),
-    warn: (m) => lines.push(`warn ${m}`),
-  };
-}
+const recorder = logRecorder;
 
 const loopbackOnly = () =>
   ({

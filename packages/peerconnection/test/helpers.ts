@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { readIvf, readOggOpus } from '@x/rtp';
-import type { Logger } from '@x/base';
 import { afterEach } from 'vitest';
 import { PeerConnectionFactory, type RTCConfiguration, type RTCPeerConnection } from '../src/index.js';
+import { logRecorder } from '@x/testing';
 
 /** A factory whose connections gather no candidates at all: no sockets (pure tests). */
 export const noNetwork = new PeerConnectionFactory({ ice: { networkInterfaces: () => ({}) } });
@@ -136,20 +136,4 @@ export function opusPackets(): Uint8Array[] {
 }
 
 /** A logger that keeps every line and lets a test wait for one. */
-export function recorder(): Logger & { lines: string[]; seen(re: RegExp): Promise<string> } {
-  const lines: string[] = [];
-  const waiting: Array<[RegExp, (l: string) => void]> = [];
-  const add = (l: string): void => {
-    lines.push(l);
-    for (const [re, resolve] of [...waiting]) if (re.test(l)) resolve(l);
-  };
-  return {
-    lines,
-    debug: (m) => add(`debug ${m}`),
-    warn: (m) => add(`warn ${m}`),
-    seen: (re) => {
-      const found = lines.find((l) => re.test(l));
-      return found !== undefined ? Promise.resolve(found) : new Promise((resolve) => waiting.push([re, resolve]));
-    },
-  };
-}
+export const recorder = logRecorder;

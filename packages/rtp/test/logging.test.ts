@@ -4,17 +4,14 @@
  * and received, bandwidth estimate changes. Repeated drops are said once and then counted.
  */
 import { spawnSync } from 'node:child_process';
-import type { Logger } from '@x/base';
 import { describe, expect, it } from 'vitest';
 import {
   JitterBuffer, NackGenerator, RetransmissionBuffer, RtpReceiveStream, RtpSendStream, SendSideBandwidthEstimator, TransportWideCcRecorder,
   Vp8Depacketizer, Vp8Packetizer, parseRtcp, parseRtpPacket, serializeRtcp, serializeRtpPacket, type RtpPacket,
 } from '../src/index.js';
+import { logRecorder } from '@x/testing';
 
-function recorder(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, debug: (m) => lines.push(`debug ${m}`), warn: (m) => lines.push(`warn ${m}`) };
-}
+const recorder = logRecorder;
 
 /** A one-packet VP8 frame (payload descriptor S=1, PID 0; the frame tag's P bit says key or delta). */
 function vp8(seq: number, timestamp: number, key: boolean): RtpPacket {

@@ -101,3 +101,4 @@ export function mutatedText(seeds: string[]): fc.Arbitrary<string> {
 }
 export { mulberry32 } from './mulberry32.js';
 export { withUncaught } from './uncaught.js';
+export { logRecorder, type LogRecorder } from './log-recorder.js';

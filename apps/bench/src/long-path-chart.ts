@@ -39,8 +39,8 @@ export function traceChart(path: string, sampleMs: number, series: Record<string
   const maxRate = Math.max(1, ...rates.flat().map(([, v]) => v)) * 1.1;
   const maxCwnd = Math.max(10, ...cwnds.flat().map(([, v]) => v)) * 1.1;
   const panels: Panel[] = [
-    { top: 70, height: 200, title: 'receiver throughput, MB/s over 500 ms (from its first byte)', max: maxRate, unit: 'MB/s' },
-    { top: 320, height: 200, title: 'sender congestion window, KB (from its first send); ticks: retransmissions grew', max: maxCwnd, unit: 'KB' },
+    { top: 84, height: 200, title: 'receiver throughput, MB/s over 500 ms (from its first byte)', max: maxRate, unit: 'MB/s' },
+    { top: 334, height: 200, title: 'sender congestion window, KB (from its first send); ticks: retransmissions grew', max: maxCwnd, unit: 'KB' },
   ];
   const height = panels[1]!.top + panels[1]!.height + 60;
   const x = (t: number) => Math.round((left + (t / seconds) * plotWidth) * 10) / 10;

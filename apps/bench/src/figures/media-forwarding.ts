@@ -51,7 +51,11 @@ export async function measure(_stack: Stack, params: Record<string, unknown>): P
   const helpers = join(here, '..', 'helpers');
   const publisher = HelperProcess.start(join(helpers, 'video-helper.js'), ['ours', 'sender']);
   const subscribers = HelperProcess.start(join(helpers, 'sfu-helper.js'), ['subscribers']);
-  const forwarder: Driven = which === 'pion' ? PionSfuProcess.start(pionBinary!) : HelperProcess.start(join(helpers, 'sfu-helper.js'), ['forwarder']);
+  // BENCH_PROFILE_DIR=<dir>: our forwarder writes a V8 CPU profile there (for profile-layers.js).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const forwarder: Driven = which === 'pion'
+    ? PionSfuProcess.start(pionBinary!)
+    : HelperProcess.start(join(helpers, 'sfu-helper.js'), ['forwarder'], profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined);
   try {
     const offer = await publisher.request<string>('setup', { spec, files });
     await publisher.request('accept', await forwarder.request<string>('publisher', offer));
@@ -67,6 +71,7 @@ export async function measure(_stack: Stack, params: Record<string, unknown>): P
     await sleep(windowMs);
     const [window, perSubscriber] = await Promise.all([forwarder.request<ForwarderWindow>('stop'), subscribers.request<number[]>('stop')]);
     await sending;
+    if (profileDir && which === 'ours') await Promise.race([forwarder.request('exit').catch(() => undefined), sleep(5000)]).then(() => sleep(2000));
     return { ...window, perSubscriber };
   } finally {
     publisher.kill();

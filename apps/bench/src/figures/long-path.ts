@@ -73,7 +73,7 @@ function spawnPeer(link: TunLink, side: 'a' | 'b', transport: Transport, role: '
 }
 
 /** One transfer over a fresh link: signaling carried between the two ends, the window, then the sender's trace. */
-export async function runOne(profile: Profile, pathTransport: PathTransport, durationMs: number): Promise<Run> {
+export async function runOne(profile: Profile, pathTransport: PathTransport, durationMs: number, connectLimitMs = 60_000): Promise<Run> {
   const link = await startTunLink({ model: profile.model, statsEveryMs: 500 });
   const transport: Transport = pathTransport === 'tcp-cubic' ? 'tcp' : pathTransport;
   const params = (address: string, peerAddress: string): NetnsPeerParams => ({
@@ -86,7 +86,7 @@ export async function runOne(profile: Profile, pathTransport: PathTransport, dur
   const run: Run = { reports: [], opened: [] };
   const tail = () => `(open: ${run.opened.join(', ') || 'neither end'}) ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
   // A connection over 10 % loss and 200 ms RTT can take several DTLS retransmissions.
-  const limitMs = durationMs + 60_000;
+  const limitMs = durationMs + connectLimitMs;
   try {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -191,7 +191,8 @@ export default async function longPath({ quick }: BenchOptions): Promise<BenchRo
     for (const profile of profiles) {
       const byTransport: Partial<Record<PathTransport, Run>> = (results[profile.label] = {});
       const one = async (t: PathTransport) => {
-        byTransport[t] = await runOne(profile, t, durationMs);
+        // --quick: a stack that has not connected within 15 s gives '–' (werift often, on the robustness path).
+        byTransport[t] = await runOne(profile, t, durationMs, quick ? 15_000 : 60_000);
         if (process.env.BENCH_VERBOSE) process.stderr.write(`bench: long-path ${t} (${profile.label}): ${byTransport[t]!.mbps?.toFixed(2) ?? '–'} MB/s\n`);
       };
       // --quick: every transport of a profile at once (each has its own link); a full run one after another.

@@ -36,6 +36,8 @@ interface Params {
 interface Result extends ForwarderWindow {
   /** Packets each subscriber received in the window. */
   perSubscriber: number[];
+  /** The SRTP profile of the forwarder → first subscriber connection. */
+  srtpCipher?: string;
 }
 
 interface Driven {
@@ -71,8 +73,9 @@ export async function measure(_stack: Stack, params: Record<string, unknown>): P
     await sleep(windowMs);
     const [window, perSubscriber] = await Promise.all([forwarder.request<ForwarderWindow>('stop'), subscribers.request<number[]>('stop')]);
     await sending;
+    const srtpCipher = await subscribers.request<string | undefined>('cipher');
     if (profileDir && which === 'ours') await Promise.race([forwarder.request('exit').catch(() => undefined), sleep(5000)]).then(() => sleep(2000));
-    return { ...window, perSubscriber };
+    return { ...window, perSubscriber, ...(srtpCipher ? { srtpCipher } : {}) };
   } finally {
     publisher.kill();
     subscribers.kill();
@@ -95,7 +98,9 @@ export default async function mediaForwarding({ quick }: BenchOptions): Promise<
     for (const forwarder of ['ours', 'pion'] as const) {
       if (!files || (forwarder === 'pion' && 'error' in pion)) continue;
       const params: Params = { forwarder, subscribers, windowMs, spec, files, withoutStack: true, ...('binary' in pion ? { pionBinary: pion.binary } : {}) };
-      results.set(`${forwarder}-${subscribers}`, await runInChild<Result>('media-forwarding', 'ours', params, windowMs + 90_000));
+      const result = await runInChild<Result>('media-forwarding', 'ours', params, windowMs + 90_000);
+      if (process.env.BENCH_VERBOSE && result) process.stderr.write(`bench: media-forwarding ${forwarder} N=${subscribers}: ${JSON.stringify({ ...result, perSubscriber: undefined })}\n`);
+      results.set(`${forwarder}-${subscribers}`, result);
     }
   }
   const what = (n: number) => `VP8 ${spec.bitsPerSecond / 1e6} Mbit/s forwarded to ${n} subscriber${n === 1 ? '' : 's'}`;

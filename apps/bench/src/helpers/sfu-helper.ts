@@ -17,6 +17,7 @@ interface Peer extends SignalingPeer {
   addTrack(track: Track, stream: unknown): unknown;
   ontrack: ((event: { track: Track }) => void) | null;
   close(): void;
+  getStats(): Promise<Map<string, Record<string, unknown>>>;
 }
 
 interface Module {
@@ -99,6 +100,8 @@ serveHelper({
     inAtStart = packetsIn;
     countsAtStart = [...counts];
   },
+  /** The SRTP profile the first connection negotiated (both forwarders are checked to use the same). */
+  cipher: async () => [...(await peers[0]!.getStats()).values()].find((s) => s['type'] === 'transport')?.['srtpCipher'],
   /** Ends the process the ordinary way, so that `--cpu-prof` writes its profile. */
   exit: () => void setTimeout(() => process.exit(0), 10),
   stop: (): ForwarderWindow | number[] => {

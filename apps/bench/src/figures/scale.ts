@@ -53,6 +53,8 @@ export interface ScaleResult {
   echo: EchoResult;
   /** Server CPU time per echoed message (idle cost included), µs. */
   echoCpuMicros: number;
+  /** The clients' CPU time per echoed message, µs: whether they, not the server, were the limit. */
+  clientEchoCpuMicros: number;
 }
 
 const CONCURRENCY = 32;
@@ -120,9 +122,9 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
     const idleWall = (performance.now() - idleT0) / 1000;
     if (profile) await server.request('profileStart');
 
-    const echoCpuStart = await server.request<number>('cpu');
+    const [echoCpuStart, clientCpuStart] = await Promise.all([server.request<number>('cpu'), client.request<number>('cpu')]);
     const echo = await client.request<EchoResult>('echo', { seconds: echoSeconds });
-    const echoCpu = (await server.request<number>('cpu')) - echoCpuStart;
+    const [echoCpu, clientCpu] = await Promise.all([server.request<number>('cpu'), client.request<number>('cpu')]);
     if (profile) await server.request('profileStop', join(profile, `scale-echo-${stack.name}.cpuprofile`));
     await Promise.all([client.request('stop'), server.request('stop')]).catch(() => undefined);
     return {
@@ -136,7 +138,8 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
       setupCpuMicros: setupCpu / open,
       idleMicros: idleCpu / open / idleWall,
       echo,
-      echoCpuMicros: echoCpu / Math.max(1, echo.sent),
+      echoCpuMicros: (echoCpu - echoCpuStart) / Math.max(1, echo.sent),
+      clientEchoCpuMicros: (clientCpu - clientCpuStart) / Math.max(1, echo.sent),
     };
   } finally {
     server.kill();

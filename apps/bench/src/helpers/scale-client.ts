@@ -114,6 +114,11 @@ serveHelper({
     const sorted = times.slice(0, received).sort();
     return { sent, received, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) };
   },
+  /** process.cpuUsage() user + system, µs. */
+  cpu: () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  },
   close: async (id: number) => {
     const c = clients.get(id);
     clients.delete(id);

@@ -53,11 +53,7 @@ export async function measure(_stack: Stack, params: Record<string, unknown>): P
   const helpers = join(here, '..', 'helpers');
   const publisher = HelperProcess.start(join(helpers, 'video-helper.js'), ['ours', 'sender']);
   const subscribers = HelperProcess.start(join(helpers, 'sfu-helper.js'), ['subscribers']);
-  // BENCH_PROFILE_DIR=<dir>: our forwarder writes a V8 CPU profile there (for profile-layers.js).
-  const profileDir = process.env.BENCH_PROFILE_DIR;
-  const forwarder: Driven = which === 'pion'
-    ? PionSfuProcess.start(pionBinary!)
-    : HelperProcess.start(join(helpers, 'sfu-helper.js'), ['forwarder'], profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined);
+  const forwarder: Driven = which === 'pion' ? PionSfuProcess.start(pionBinary!) : HelperProcess.start(join(helpers, 'sfu-helper.js'), ['forwarder']);
   try {
     const offer = await publisher.request<string>('setup', { spec, files });
     await publisher.request('accept', await forwarder.request<string>('publisher', offer));
@@ -74,7 +70,6 @@ export async function measure(_stack: Stack, params: Record<string, unknown>): P
     const [window, perSubscriber] = await Promise.all([forwarder.request<ForwarderWindow>('stop'), subscribers.request<number[]>('stop')]);
     await sending;
     const srtpCipher = await subscribers.request<string | undefined>('cipher');
-    if (profileDir && which === 'ours') await Promise.race([forwarder.request('exit').catch(() => undefined), sleep(5000)]).then(() => sleep(2000));
     return { ...window, perSubscriber, ...(srtpCipher ? { srtpCipher } : {}) };
   } finally {
     publisher.kill();

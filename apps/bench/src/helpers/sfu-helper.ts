@@ -3,6 +3,9 @@
 // local track added to N subscriber connections it offers to (writeRtp sends through each sender,
 // with that sender's SSRC, payload type and extensions); times its own CPU (process.cpuUsage).
 // subscribers: N connections in this one process, each counting the RTP packets it receives.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { importPeerConnection } from '../peers/ours.js';
 import { answerWhenGathered, offerWhenGathered, type SignalingPeer } from '../video/video-peer.js';
 import { serveHelper } from './helper-process.js';
@@ -39,6 +42,11 @@ const module = await importPeerConnection<Module>();
 const factory = new module.PeerConnectionFactory({
   ice: { includeLoopback: true, ipv6: false, ipFilter: (address: string) => address === '127.0.0.1' },
 });
+// BENCH_PROFILE_DIR=<dir>: the forwarder writes a V8 CPU profile of the measured window there
+// (for profile-layers.js); the profiler's own cost then counts in the window's CPU.
+const profileDir = role === 'forwarder' ? process.env.BENCH_PROFILE_DIR : undefined;
+const profiler = profileDir ? new Session() : undefined;
+profiler?.connect();
 const peers: Peer[] = [];
 const counts: number[] = [];
 let countsAtStart: number[] = [];
@@ -95,18 +103,24 @@ serveHelper({
       }),
     ),
   connected,
-  start: () => {
+  start: async () => {
+    if (profiler) {
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     cpuAtStart = process.cpuUsage();
     inAtStart = packetsIn;
     countsAtStart = [...counts];
   },
   /** The SRTP profile the first connection negotiated (both forwarders are checked to use the same). */
   cipher: async () => [...(await peers[0]!.getStats()).values()].find((s) => s['type'] === 'transport')?.['srtpCipher'],
-  /** Ends the process the ordinary way, so that `--cpu-prof` writes its profile. */
-  exit: () => void setTimeout(() => process.exit(0), 10),
-  stop: (): ForwarderWindow | number[] => {
+  stop: async (): Promise<ForwarderWindow | number[]> => {
     if (role === 'subscribers') return counts.map((c, i) => c - countsAtStart[i]!);
     const used = process.cpuUsage(cpuAtStart);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(join(profileDir!, `forwarder-${peers.length - 1}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    }
     return { cpuMicros: used.user + used.system, packetsIn: packetsIn - inAtStart };
   },
 });

@@ -18,6 +18,9 @@ import { runInChild } from '../peers/spawn.js';
 import type { Stack } from '../peers/stack.js';
 import { prepareClip, type ClipFiles, type ClipSpec } from '../video/clip.js';
 
+/** Real-time sending: --quick runs it beside the other waiting figures (a full run: alone). */
+export const mostlyWaits = true;
+
 const here = dirname(fileURLToPath(import.meta.url));
 const COUNTS = [1, 10, 50];
 type Forwarder = 'ours' | 'pion';

@@ -104,7 +104,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       fire: () => this.fire('negotiationneeded'),
     });
     this.#tset = new TransceiverSet(() => this.#changed(), (kind) => ({
-      cname: this.#jsep.cname, capabilities: this.#deps.codecs[kind], chain: (operation) => this.#chain.chain(operation),
+      cname: this.#jsep.cname, capabilities: this.#deps.codecs[kind],
+      chain: (operation) => this.#chain.chain(operation), closed: () => this.#closed,
       // Stats are gathered "in parallel": the promise settles in a later task.
       stats: async (selector) => nextTask().then(() => this.#selectedStats(selector)),
     }));

@@ -109,7 +109,11 @@ export class TransceiverSet {
     const receiving: RTCRtpTransceiver[] = [];
     const msid = usesMsid(offer);
     for (const m of offer.media) {
-      if ((m.kind !== 'audio' && m.kind !== 'video') || isRejected(m)) continue;
+      if (m.kind !== 'audio' && m.kind !== 'video') continue;
+      if (isRejected(m)) {
+        this.byMid(m.mid)?.stopByRemote();
+        continue;
+      }
       const t = this.associate(m.kind, m.mid!);
       const added = this.#setRemoteStreams(t, m, msid);
       const sends = m.direction === undefined || m.direction === 'sendrecv' || m.direction === 'sendonly';

@@ -26,6 +26,8 @@ export interface TransceiverContext {
   stats?: (selector: RTCRtpSender | RTCRtpReceiver) => Promise<RTCStatsReport>;
   /** The connection's operations chain (replaceTrack runs on it). */
   chain?: <T>(operation: () => Promise<T>) => Promise<T>;
+  /** Whether the connection is closed (stop() of a transceiver it no longer lists still throws). */
+  closed?: () => boolean;
 }
 
 // What the spec does "in parallel" settles in a later task.
@@ -334,6 +336,7 @@ export class RTCRtpTransceiver {
   /** @internal setCodecPreferences: the local codecs offers and answers use, in order; undefined for all. */
   codecPreferences: CodecCapability[] | undefined;
   readonly #capabilities: MediaCapabilities | undefined;
+  readonly #connectionClosed: () => boolean;
 
   /** @internal */
   constructor(
@@ -346,6 +349,7 @@ export class RTCRtpTransceiver {
     this.receiver = new RTCRtpReceiver(kind, context);
     this.fromAddTrack = fromAddTrack;
     this.#capabilities = context?.capabilities;
+    this.#connectionClosed = context?.closed ?? (() => false);
     this.sender.onTrackChange = () => this.onNegotiationNeeded?.();
     this.sender.isStopping = () => this.#stopping;
     this.sender.isClosed = () => this.#closed;
@@ -409,7 +413,7 @@ export class RTCRtpTransceiver {
    * InvalidStateError once the connection is closed.
    */
   stop(): void {
-    if (this.#closed) throw domException('InvalidStateError', 'stop: the RTCPeerConnection is closed');
+    if (this.#closed || this.#connectionClosed()) throw domException('InvalidStateError', 'stop: the RTCPeerConnection is closed');
     if (this.#stopping) return;
     this.#stopping = true;
     // "Stop sending media with sender": the sink drops what the track writes; sender.track stays.
@@ -426,6 +430,18 @@ export class RTCRtpTransceiver {
   /** @internal */
   setCurrentDirection(d: RTCRtpTransceiverDirection | null): void {
     this.#currentDirection = d;
+  }
+  /**
+   * @internal A remote offer rejected the section (W3C §4.4.1.6: "stop the RTCRtpTransceiver"):
+   * stopping, not sending, the receiver's track ended, currentDirection `stopped`; the direction
+   * stays, and our answer rejects the section too, which makes it stopped.
+   */
+  stopByRemote(): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#currentDirection = 'stopped';
+    this.sender.dtmf?.stop();
+    this.receiver.track.end();
   }
   /** @internal Negotiated as rejected, or stopped and negotiated; `closed` when the connection closed. */
   markStopped(closed = false): void {

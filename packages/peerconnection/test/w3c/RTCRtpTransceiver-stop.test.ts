@@ -31,6 +31,38 @@ describe('RTCRtpTransceiver.stop()', () => {
     expect(sender.track).toBe(track);
   });
 
+  it('a remote offer rejecting its section stops it at once: receiver track ended, currentDirection stopped, direction kept', async () => {
+    const a = pc();
+    const b = pc();
+    a.addTransceiver('audio');
+    await exchange(a, b);
+    const remote = b.getTransceivers()[0]!;
+    const direction = remote.direction;
+    a.getTransceivers()[0]!.stop();
+    await a.setLocalDescription();
+    const ended = next(remote.receiver.track, 'ended');
+    await b.setRemoteDescription(a.localDescription!);
+    await ended;
+    expect(remote.receiver.track.readyState).toBe('ended');
+    expect(remote.currentDirection).toBe('stopped');
+    expect(remote.direction).toBe(direction);
+    await b.setLocalDescription();
+    expect(b.getTransceivers()).toEqual([]);
+  });
+
+  it('stop() of a transceiver the connection no longer lists still throws InvalidStateError once it is closed', async () => {
+    const a = pc();
+    const b = pc();
+    const t = a.addTransceiver('audio');
+    await exchange(a, b);
+    t.stop();
+    await exchange(a, b);
+    expect(a.getTransceivers()).toEqual([]);
+    expect(thrown(() => t.stop())).toBe('nothing');
+    a.close();
+    expect(thrown(() => t.stop())).toBe('InvalidStateError');
+  });
+
   it('a stopped transceiver\'s direction cannot be set (InvalidStateError)', () => {
     const t = pc().addTransceiver('video');
     t.stop();

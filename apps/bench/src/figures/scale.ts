@@ -55,6 +55,15 @@ export interface ScaleResult {
   echoCpuMicros: number;
   /** The clients' CPU time per echoed message, µs: whether they, not the server, were the limit. */
   clientEchoCpuMicros: number;
+  /** The server's GC pauses during the echo stretch. */
+  echoGc: GcPauses;
+}
+
+/** GC pauses of a stretch: how many, their sum and the longest, ms. */
+interface GcPauses {
+  count: number;
+  totalMs: number;
+  maxMs: number;
 }
 
 const CONCURRENCY = 32;
@@ -122,9 +131,11 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
     const idleWall = (performance.now() - idleT0) / 1000;
     if (profile) await server.request('profileStart');
 
+    await server.request('gcPauses');
     const [echoCpuStart, clientCpuStart] = await Promise.all([server.request<number>('cpu'), client.request<number>('cpu')]);
     const echo = await client.request<EchoResult>('echo', { seconds: echoSeconds });
     const [echoCpu, clientCpu] = await Promise.all([server.request<number>('cpu'), client.request<number>('cpu')]);
+    const echoGc = await server.request<GcPauses>('gcPauses');
     if (profile) await server.request('profileStop', join(profile, `scale-echo-${stack.name}.cpuprofile`));
     await Promise.all([client.request('stop'), server.request('stop')]).catch(() => undefined);
     return {
@@ -140,6 +151,7 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
       echo,
       echoCpuMicros: (echoCpu - echoCpuStart) / Math.max(1, echo.sent),
       clientEchoCpuMicros: (clientCpu - clientCpuStart) / Math.max(1, echo.sent),
+      echoGc,
     };
   } finally {
     server.kill();

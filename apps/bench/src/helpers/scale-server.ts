@@ -5,6 +5,7 @@
 // memory after GC, open file descriptors, CPU time.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { serveHelper } from './helper-process.js';
 import { importPeerConnection } from '../peers/ours.js';
@@ -40,6 +41,16 @@ const connections = new Map<number, W3CPeer>();
 let make: Make | undefined;
 let closeAll: () => Promise<void> = async () => undefined;
 let profiler: Session | undefined;
+
+/** GC pauses since the last `gcPauses` request: a long one stops the mux socket being read. */
+let gc = { count: 0, totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.count++;
+    gc.totalMs += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 async function load(): Promise<Make> {
   switch (stackName) {
@@ -135,6 +146,12 @@ serveHelper({
     return { rss: m.rss, heap: m.heapUsed, fds: readdirSync('/proc/self/fd').length, cpuMicros: cpuMicros(), connections: connections.size };
   },
   cpu: () => cpuMicros(),
+  /** GC pauses since the last call: count, total and longest (ms). */
+  gcPauses: () => {
+    const out = gc;
+    gc = { count: 0, totalMs: 0, maxMs: 0 };
+    return out;
+  },
   /** Starts V8's CPU profiler (for finding where the time goes: BENCH_SCALE_PROFILE=<dir>). */
   profileStart: async () => {
     profiler = new Session();

@@ -66,8 +66,10 @@ export class MediaController {
   readonly #rtpLogger: Logger | undefined;
   /** RTP and RTCP dropped by the router: the first of each kind said, then counted. */
   readonly #drops: DropLog;
-  /** The transport's RTP egress: every sender's media and RTX, paced, numbered for transport-cc as it leaves. */
-  readonly pacedSender: PacedSender;
+  #pacedSender: PacedSender | undefined;
+  readonly #pacing: boolean;
+  /** SRTP is keyed: a pacer made from now on starts at once. */
+  #pacerStarted = false;
 
   /**
    * `options.pacing: false` sends each packet as it is written (no pacer queue). `options.logger`
@@ -77,9 +79,19 @@ export class MediaController {
   constructor(private readonly transport: MediaTransport, private readonly cname: string, options: { pacing?: boolean; logger?: Logger } = {}) {
     this.#rtpLogger = options.logger;
     this.#drops = new DropLog(layerLogger(options.logger, 'x-rtp'));
-    const estimator = new SendSideBandwidthEstimator(options.logger !== undefined ? { logger: options.logger } : {});
-    this.#transportCc = { extensionId: 0, estimator, sequence: { next: 1 }, assignedOnSend: true };
-    this.pacedSender = new PacedSender(transport, this.#transportCc, () => this.#transportCcId, () => this.availableOutgoingBitrate, options.pacing ?? true);
+    this.#pacing = options.pacing ?? true;
+    // The estimator and the pacer are made on first use: a connection with data channels only
+    // (most of a server's) never sends RTP, and they are ~2 KB of it.
+    const logger = options.logger;
+    let estimator: SendSideBandwidthEstimator | undefined;
+    this.#transportCc = {
+      extensionId: 0,
+      get estimator(): SendSideBandwidthEstimator {
+        return (estimator ??= new SendSideBandwidthEstimator(logger !== undefined ? { logger } : {}));
+      },
+      sequence: { next: 1 },
+      assignedOnSend: true,
+    };
     this.#ctx = {
       sendRtp: (p, kind, onSent) => this.pacedSender.send(p, kind, onSent),
       sendRtcp: (p) => transport.sendRtcp(p),
@@ -88,6 +100,17 @@ export class MediaController {
       transportCc: this.#transportCc,
       logger: options.logger,
     };
+  }
+
+  /** The transport's RTP egress: every sender's media and RTX, paced, numbered for transport-cc as it leaves (made on first use). */
+  get pacedSender(): PacedSender {
+    if (this.#pacedSender === undefined) {
+      const paced = new PacedSender(this.transport, this.#transportCc, () => this.#transportCcId, () => this.availableOutgoingBitrate, this.#pacing);
+      this.#pacedSender = paced;
+      if (this.#closed) paced.close();
+      else if (this.#pacerStarted) paced.start();
+    }
+    return this.#pacedSender;
   }
 
   /**
@@ -135,7 +158,10 @@ export class MediaController {
   /** SRTP is keyed: RTCP timers start. */
   srtpReady(): void {
     this.#ready = true;
-    if (!this.#closed) this.pacedSender.start();
+    if (!this.#closed) {
+      this.#pacerStarted = true;
+      this.#pacedSender?.start();
+    }
     this.#maybeStart();
   }
 
@@ -191,7 +217,7 @@ export class MediaController {
   /** Stops timers; streams stay for the last stats. */
   close(): void {
     this.#closed = true;
-    this.pacedSender.close();
+    this.#pacedSender?.close();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     for (const t of this.senders.keys()) t.sender.media = undefined;
@@ -357,7 +383,7 @@ export class MediaController {
    */
   tick(): void {
     for (const layers of this.senders.values()) layers[0]?.telephoneEvents?.poll();
-    this.pacedSender.poll();
+    this.#pacedSender?.poll();
     const now = this.transport.now();
     const rtt = this.#rtt();
     for (const layers of this.receivers.values()) for (const r of layers) for (const p of r.poll(now, rtt)) this.transport.sendRtcp(p);

@@ -148,7 +148,7 @@ export class TransceiverSet {
   #setRemoteStreams(t: RTCRtpTransceiver, m: MediaSection, descriptionUsesMsid: boolean): boolean {
     const previous = t.remoteStreamIds;
     if (!descriptionUsesMsid) t.remoteStreamIds = [(this.#defaultStreamId ??= randomUUID())];
-    else t.remoteStreamIds = [...new Set(m.msids.map((x) => x.streamId).filter((id) => id !== '-'))];
+    else t.remoteStreamIds = [...new Set(msidStreamIds(m).filter((id) => id !== '-'))];
     for (const id of previous) if (!t.remoteStreamIds.includes(id)) this.#remoteStreams.get(id)?.removeTrackByAgent(t.receiver.track);
     return t.remoteStreamIds.some((id) => !previous.includes(id));
   }
@@ -206,5 +206,11 @@ export class TransceiverSet {
 
 /** Whether a description signals streams with a=msid in any media section (else: the default stream). */
 function usesMsid(d: SessionDescription): boolean {
-  return d.media.some((m) => m.msids.length > 0);
+  return d.media.some((m) => msidStreamIds(m).length > 0);
+}
+
+/** The stream ids of a section's a=msid lines; without any, of its legacy `a=ssrc:… msid:` lines (RFC 5576 source-level msid). */
+function msidStreamIds(m: MediaSection): string[] {
+  if (m.msids.length > 0) return m.msids.map((x) => x.streamId);
+  return m.ssrcs.filter((a) => a.attribute === 'msid' && a.value !== undefined).map((a) => a.value!.split(' ')[0]!).filter((id) => id !== '');
 }

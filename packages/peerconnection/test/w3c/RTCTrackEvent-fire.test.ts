@@ -2,7 +2,8 @@
 // webrtc/RTCTrackEvent-fire.html): a remote description that names a new stream for a receiver
 // fires `track` again with that stream; one that drops a stream removes the track from it with a
 // `removetrack` event (Media Capture and Streams "remove a track"), and the track goes back into
-// the default stream when the description has no a=msid left.
+// the default stream when the description has no a=msid left. Without a=msid, legacy
+// source-level `a=ssrc:<ssrc> msid:<stream> <track>` lines name the stream.
 import { describe, expect, it } from 'vitest';
 import { MediaStreamTrack, MediaStreamTrackEvent, type MediaStream, type RTCPeerConnection, type RTCTrackEvent } from '../../src/index.js';
 import { closedAfterEach, next } from '../helpers.js';
@@ -19,6 +20,19 @@ async function offerAndAnswer(a: RTCPeerConnection, sdp: string): Promise<void> 
 }
 
 describe('track events on a change of msid', () => {
+  it('reads the stream id from a=ssrc:… msid: when the section has no a=msid; a=msid wins when both are there', async () => {
+    const sourceLevel = description([audioSection(['a=ssrc:1001 cname:x', 'a=ssrc:1001 msid:src-stream src-track'])], ['0']);
+    const a = pc();
+    const event = next<RTCTrackEvent>(a, 'track');
+    await a.setRemoteDescription({ type: 'offer', sdp: sourceLevel });
+    expect(((await event).streams as MediaStream[]).map((s) => s.id)).toEqual(['src-stream']);
+    const both = description([audioSection(['a=msid:media-stream t', 'a=ssrc:1001 cname:x', 'a=ssrc:1001 msid:src-stream t'])], ['0']);
+    const b = pc();
+    const bEvent = next<RTCTrackEvent>(b, 'track');
+    await b.setRemoteDescription({ type: 'offer', sdp: both });
+    expect(((await bEvent).streams as MediaStream[]).map((s) => s.id)).toEqual(['media-stream']);
+  });
+
   it('a new msid fires track again with the stream of that id', async () => {
     const a = pc();
     await offerAndAnswer(a, noMsid);

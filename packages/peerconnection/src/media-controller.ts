@@ -216,6 +216,8 @@ export class MediaController {
 
   /** Stops timers; streams stay for the last stats. */
   close(): void {
+    // The peer hears the streams end (RTCP BYE) before the transports go.
+    for (const layers of this.senders.values()) for (const s of layers) s.goodbye();
     this.#closed = true;
     this.#pacedSender?.close();
     if (this.#timer !== undefined) clearInterval(this.#timer);
@@ -412,6 +414,9 @@ function encodingsSink(sender: RTCRtpSender, layers: readonly MediaSender[]): Tr
         const l = layers[i]!;
         if ((options?.rid === undefined || options.rid === l.rid) && sender.encodingActive(i)) l.rtp(packet);
       }
+    },
+    bye: () => {
+      for (const l of layers) l.goodbye();
     },
   };
 }

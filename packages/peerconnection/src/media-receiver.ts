@@ -116,6 +116,8 @@ export class MediaReceiver {
     if (this.#stream === undefined) return;
     this.#stream.receiveRtcp(packets, nowMs);
     for (const p of packets) {
+      // RFC 3550 §6.6: the sender left; the track is muted until its media comes again (W3C §4.3.2).
+      if (p.type === 'bye' && this.ssrc !== undefined && p.sources.includes(this.ssrc)) this.track.setMuted(true);
       if (p.type !== 'sr' || p.ssrc !== this.ssrc) continue;
       this.remoteOutbound = {
         packetsSent: p.packetCount, bytesSent: p.octetCount, remoteTimestamp: unixMsFromNtpTime(p.ntpTime),

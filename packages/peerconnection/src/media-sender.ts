@@ -5,7 +5,7 @@
  * negotiated SSRC, payload type and extensions.
  */
 import {
-  RtpError, RtpSendStream, type PacedPacketKind, parseRtpPacket, roundTripTimeMs, serializeAbsSendTime, serializeRtpPacket, serializeSdesIdExtension,
+  RtpError, RtpSendStream, type PacedPacketKind, parseRtpPacket, roundTripTimeMs, serializeAbsSendTime, serializeRtcpPacket, serializeRtpPacket, serializeSdesIdExtension,
   serializeTransportWideSequenceNumber, type ReportBlock, type RtcpPacket, type RtpHeaderExtension, type TransportCc,
 } from '@x/rtp';
 import type { Logger } from '@x/base';
@@ -262,6 +262,23 @@ export class MediaSender implements TrackSink, TelephoneEventMedia {
   senderReport(): void {
     if (this.counters.packetsSent === 0) return;
     this.ctx.sendRtcp(this.stream.senderReport(this.ctx.unixNow()));
+  }
+
+  /**
+   * The stream ends (transceiver stopped, connection closing): a last SR with a BYE for its SSRCs
+   * in one compound packet (RFC 3550 §6.6), so the receiver mutes its track now rather than after
+   * a timeout. Nothing is sent by a stream that never sent; no SR follows.
+   */
+  goodbye(): void {
+    if (!this.active) return;
+    this.active = false;
+    if (this.counters.packetsSent === 0) return;
+    const report = this.stream.senderReport(this.ctx.unixNow());
+    const bye = serializeRtcpPacket({ type: 'bye', sources: this.rtx === undefined ? [this.ssrc] : [this.ssrc, this.rtx.ssrc] });
+    const compound = new Uint8Array(report.length + bye.length);
+    compound.set(report, 0);
+    compound.set(bye, report.length);
+    this.ctx.sendRtcp(compound);
   }
 
   /**

@@ -60,6 +60,8 @@ export interface EncodedFrame {
 export interface TrackSink {
   frame(data: Uint8Array, init: EncodedFrameInit): void;
   rtp(packet: Uint8Array, options?: RtpWriteOptions): void;
+  /** The sender stops for good: an RTCP BYE for its streams (RFC 3550 §6.6). */
+  bye?(): void;
 }
 
 /**

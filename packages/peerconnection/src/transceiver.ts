@@ -417,6 +417,8 @@ export class RTCRtpTransceiver {
     if (this.#stopping) return;
     this.#stopping = true;
     // "Stop sending media with sender": the sink drops what the track writes; sender.track stays.
+    // The peer hears it at once (RTCP BYE), not at the next negotiation.
+    this.sender.media?.bye?.();
     this.sender.dtmf?.stop();
     this.receiver.track.end();
     this.#direction = 'stopped';

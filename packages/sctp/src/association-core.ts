@@ -136,7 +136,6 @@ export abstract class AssociationCore {
       localRwnd: this.rx?.rwnd ?? this.rcvBuf,
       srtt: rq.rto.srtt,
       rto: rq.rto.rto,
-      spuriousT3: rq.spuriousT3Undone,
     };
   }
 

@@ -107,8 +107,6 @@ export interface AssociationCongestion {
   srtt: number | undefined;
   /** Retransmission timeout, ms. */
   rto: number;
-  /** T3-rtx expiries found spurious (an original transmission acknowledged after them) and undone. */
-  spuriousT3: number;
 }
 
 export interface AssociationStats {

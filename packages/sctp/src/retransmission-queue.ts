@@ -79,8 +79,6 @@ export class RetransmissionQueue {
   errorCount = 0;
   /** A fast retransmit may send one packet regardless of cwnd. */
   fastRetransmitPending = false;
-  /** T3-rtx expiries found spurious and undone. */
-  spuriousT3Undone = 0;
   readonly rto: RtoCalculator;
   private inFastRecovery = false;
   private fastRecoveryExit = 0;
@@ -97,11 +95,6 @@ export class RetransmissionQueue {
   private hystart: HyStart | undefined;
   /** How the current SACK may grow cwnd in slow start (HyStart++'s verdict). */
   private slowStartPhase: SlowStartPhase = 'slow-start';
-  /**
-   * cwnd and ssthresh before the first T3-rtx of a run of them, kept until a SACK tells whether
-   * the timeout was spurious (an original transmission acknowledged) or not (a retransmission).
-   */
-  private beforeT3: { cwnd: number; ssthresh: number; highestTsn: number } | undefined;
 
   constructor(opts: {
     initialTsn: number;
@@ -234,8 +227,6 @@ export class RetransmissionQueue {
     let bytesAcked = 0;
     let rttSample: OutstandingData | undefined;
     let highestNewlyAcked: number | undefined;
-    /** After a T3: true once a chunk is acknowledged in its original transmission. */
-    let spurious: boolean | undefined;
 
     while (this.head < this.queue.length && tsnLte(this.queue[this.head]!.tsn, cum)) {
       const c = this.queue[this.head++]!;
@@ -243,7 +234,6 @@ export class RetransmissionQueue {
         bytesAcked += c.userData.length;
         if (c.transmissions === 1) rttSample = c;
         highestNewlyAcked = c.tsn;
-        if (this.beforeT3 !== undefined) spurious = this.t3Evidence(c, spurious);
       }
       if (c.inFlight) this.flightSize -= c.userData.length;
       c.inFlight = false;
@@ -282,7 +272,6 @@ export class RetransmissionQueue {
         const c = this.queue[this.head + off - 1]!;
         off++;
         if (c.acked) continue;
-        if (this.beforeT3 !== undefined && !c.abandoned) spurious = this.t3Evidence(c, spurious);
         c.acked = true;
         if (c.abandoned) continue;
         bytesAcked += c.userData.length;
@@ -294,9 +283,6 @@ export class RetransmissionQueue {
     }
     this.gapRanges = next;
     if (rttSample !== undefined) this.rto.measure(now - rttSample.sentAt);
-    if (spurious === true) this.undoT3();
-    // Everything outstanding at the timeout is acknowledged: no evidence can come any more.
-    else if (this.beforeT3 !== undefined && tsnGte(cum, this.beforeT3.highestTsn)) this.beforeT3 = undefined;
     this.slowStartPhase = 'slow-start';
     if (this.hystart !== undefined && this.cwnd <= this.ssthresh) {
       this.slowStartPhase = this.hystart.onSack(rttSample === undefined ? undefined : now - rttSample.sentAt, cum, tsnAdd(this.nextTsn, -1));
@@ -328,7 +314,6 @@ export class RetransmissionQueue {
       if (!this.inFastRecovery) {
         this.inFastRecovery = true;
         this.hystart = undefined;
-        this.beforeT3 = undefined;
         this.fastRecoveryExit = tsnAdd(this.nextTsn, -1);
         this.ssthresh = Math.max(this.cwnd >> 1, 4 * this.mtu);
         this.cwnd = this.ssthresh;
@@ -379,7 +364,6 @@ export class RetransmissionQueue {
     if (this.allAcked) return false;
     this.errorCount++;
     this.hystart = undefined;
-    this.beforeT3 ??= { cwnd: this.cwnd, ssthresh: this.ssthresh, highestTsn: tsnAdd(this.nextTsn, -1) };
     this.ssthresh = Math.max(this.cwnd >> 1, 4 * this.mtu);
     this.cwnd = this.mtu;
     this.partialBytesAcked = 0;
@@ -391,37 +375,6 @@ export class RetransmissionQueue {
     }
     this.t3Deadline = now + this.rto.rto;
     return this.updateAdvancedPeerAckPoint();
-  }
-
-  /**
-   * Whether a newly acknowledged chunk shows the last T3-rtx spurious: it was still waiting for
-   * its retransmission, so the peer got its original transmission and the timeout answered a
-   * delay, not a loss (F-RTO's reading, RFC 5682: an acknowledgement of data not retransmitted).
-   * A retransmitted chunk's acknowledgement says nothing either way.
-   */
-  private t3Evidence(c: OutstandingData, sofar: boolean | undefined): boolean | undefined {
-    return c.marked && c.transmissions === 1 ? true : sofar;
-  }
-
-  /**
-   * A spurious T3-rtx (the Eifel idea of RFC 3522/4015, RFC 5682 for SCTP): the chunks it marked
-   * and that are not yet retransmitted go back in flight, and cwnd and ssthresh return to what
-   * they were. The RTO keeps its backed-off value until new samples (which include the delay)
-   * bring it down.
-   */
-  private undoT3(): void {
-    const before = this.beforeT3!;
-    this.beforeT3 = undefined;
-    for (let i = this.retransmitHead; i < this.retransmitList.length; i++) {
-      const c = this.retransmitList[i]!;
-      if (!c.marked || c.acked || c.abandoned || c.transmissions !== 1) continue;
-      c.marked = false;
-      c.inFlight = true;
-      this.flightSize += c.userData.length;
-    }
-    this.cwnd = Math.max(this.cwnd, before.cwnd);
-    this.ssthresh = Math.max(this.ssthresh, before.ssthresh);
-    this.spuriousT3Undone++;
   }
 
   private markForRetransmit(c: OutstandingData, now: number): void {

@@ -17,8 +17,6 @@ export interface LinkOptions {
   rate?: number;
   /** Drop-tail queue in front of the bottleneck, bytes: a packet that would overflow it is dropped. */
   queueBytes?: number;
-  /** The earliest time a packet sent toward end `to` at `now` may arrive (a stall on the path); default none. */
-  hold?: (to: 0 | 1, now: number) => number;
 }
 
 interface InFlight {
@@ -55,7 +53,7 @@ export class SimNetwork {
     link: LinkOptions = {},
     opts: Partial<AssociationOptions> = {},
   ) {
-    this.link = { loss: 0, duplicate: 0, reorder: 0, delay: 5, seed: 1, rate: Infinity, queueBytes: Infinity, hold: () => 0, ...link };
+    this.link = { loss: 0, duplicate: 0, reorder: 0, delay: 5, seed: 1, rate: Infinity, queueBytes: Infinity, ...link };
     this.rand = mulberry32(this.link.seed);
     this.ends = [
       new Association({ ...opts, handler: handlers[0], random: seededRandom(this.link.seed * 7 + 1) }),
@@ -90,7 +88,7 @@ export class SimNetwork {
         this.linkFreeAt[to] = departure = start + bytes.length / l.rate;
       }
       const extra = this.rand() < l.reorder ? 1 + this.rand() * 3 * l.delay : 0;
-      this.insert({ at: Math.max(departure + l.delay + extra, l.hold(to, this.now)), seq: this.seq++, to, bytes });
+      this.insert({ at: departure + l.delay + extra, seq: this.seq++, to, bytes });
     }
   }
 

@@ -23,12 +23,13 @@ export const hasUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['-n'
 export const built = existsSync(new URL('../dist/index.js', import.meta.url));
 
 /**
- * Runs `script` under `unshare -n` and resolves with the last line it prints, parsed as JSON.
- * `killAfterMs` kills a peer that hangs (a little past its own timeout), so it never outlives the test.
+ * Runs `command args` (a peer script behind a namespace wrapper) and resolves with the last line
+ * it prints, parsed as JSON. `killAfterMs` kills a peer that hangs (a little past its own
+ * timeout), so it never outlives the test; a failure quotes the last `stderrTail` characters.
  */
-export function runIsolatedPeer<T>(script: URL, label: string, killAfterMs: number): Promise<T> {
+export function runPeerCommand<T>(command: string, args: string[], label: string, killAfterMs: number, stderrTail = 1000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['-n', 'sh', '-c', `ip link set lo up; exec "${process.execPath}" "${script.pathname}"`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -39,8 +40,13 @@ export function runIsolatedPeer<T>(script: URL, label: string, killAfterMs: numb
       try {
         resolve(JSON.parse(out.trim().split('\n').pop()!) as T);
       } catch {
-        reject(new Error(`no result from the ${label} peer: ${err.slice(-1000)}`));
+        reject(new Error(`no result from the ${label} peer: ${err.slice(-stderrTail)}`));
       }
     });
   });
+}
+
+/** Runs `script` under `unshare -n` (only loopback exists): see {@link runPeerCommand}. */
+export function runIsolatedPeer<T>(script: URL, label: string, killAfterMs: number): Promise<T> {
+  return runPeerCommand<T>('unshare', ['-n', 'sh', '-c', `ip link set lo up; exec "${process.execPath}" "${script.pathname}"`], label, killAfterMs);
 }

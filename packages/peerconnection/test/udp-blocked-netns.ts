@@ -1,8 +1,9 @@
 // Runs a test peer script (test/peers/*.mjs, over dist/) inside a network namespace the test makes,
 // with only loopback up and an nftables firewall that drops every UDP packet both ways: whatever
 // connects there connects over TCP. The namespace is removed afterwards.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { runPeerCommand } from './isolated-peer.js';
 
 /** A namespace name no other test worker (process or thread) picks at the same time. */
 const unique = (prefix: string): string => `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -41,22 +42,7 @@ export async function runInUdpBlockedNetns<T>(script: URL, label: string, killAf
     const nft = spawnSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input: RULES, encoding: 'utf8' });
     if (nft.status !== 0) throw new Error(`nft: ${nft.stderr}`);
     const ruleset = spawnSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'ruleset'], { encoding: 'utf8' }).stdout;
-    const result = await new Promise<T>((resolve, reject) => {
-      const child = spawn('ip', ['netns', 'exec', ns, process.execPath, script.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const guard = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      child.on('exit', () => {
-        clearTimeout(guard);
-        try {
-          resolve(JSON.parse(out.trim().split('\n').pop()!) as T);
-        } catch {
-          reject(new Error(`no result from the ${label} peer: ${err.slice(-1500)}`));
-        }
-      });
-    });
+    const result = await runPeerCommand<T>('ip', ['netns', 'exec', ns, process.execPath, script.pathname], label, killAfterMs, 1500);
     return { ...result, ruleset };
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);

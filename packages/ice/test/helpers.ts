@@ -1,4 +1,24 @@
+import { afterEach } from 'vitest';
 import { IceTransport, type IceTransportOptions } from '../src/index.js';
+
+/**
+ * Things a test opens, closed after each test in reverse order of `push` (so what a test
+ * `unshift`s, a mux under its transports, closes last), and a maker of transports kept there.
+ */
+export function closedAfterEach(): { open: Array<{ close(): void }>; transport(opts: IceTransportOptions): IceTransport } {
+  const open: Array<{ close(): void }> = [];
+  afterEach(() => {
+    for (const t of open.splice(0).reverse()) t.close();
+  });
+  return {
+    open,
+    transport(opts) {
+      const t = new IceTransport(opts);
+      open.push(t);
+      return t;
+    },
+  };
+}
 
 /** Loopback only: the filter every real-socket test uses. */
 export const LOOPBACK: Pick<IceTransportOptions, 'includeLoopback' | 'ipFilter'> = {

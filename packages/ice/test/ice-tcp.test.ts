@@ -2,7 +2,7 @@
 // connection (sans-IO), the TCP mux's routing table, and IceTransports over real TCP on loopback.
 import net from 'node:net';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   canPair,
   candidatePriority,
@@ -19,10 +19,9 @@ import {
   tcpLocalPreference,
   TYPE_PREFERENCE,
   type Candidate,
-  type IceTransportOptions,
   type TransportAddress,
 } from '../src/index.js';
-import { exchangeData, LOOPBACK } from './helpers.js';
+import { closedAfterEach, exchangeData, LOOPBACK } from './helpers.js';
 
 const check = (localUfrag: string): Uint8Array =>
   encodeCheckRequest({
@@ -233,15 +232,7 @@ describe('TcpMuxRouter', () => {
   });
 });
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const t of open.splice(0).reverse()) t.close();
-});
-function transport(opts: IceTransportOptions): IceTransport {
-  const t = new IceTransport(opts);
-  open.push(t);
-  return t;
-}
+const { open, transport } = closedAfterEach();
 async function tcpMux(address: string | string[], options: { port?: number; firstFrameTimeout?: number } = {}): Promise<IceTcpMux> {
   const m = await IceTcpMux.bind({ address, ...options });
   open.unshift(m);

@@ -1,19 +1,11 @@
 // IceTransports sharing one IceUdpMux socket per family, against clients with their own sockets,
 // over real UDP on loopback.
 import dgram from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
-import { encodeCheckRequest, IceError, IceTransport, IceUdpMux, type IceTransportOptions } from '../src/index.js';
-import { connectPair, exchangeData, LOOPBACK } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { encodeCheckRequest, IceError, IceTransport, IceUdpMux } from '../src/index.js';
+import { closedAfterEach, connectPair, exchangeData, LOOPBACK } from './helpers.js';
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const t of open.splice(0).reverse()) t.close();
-});
-function transport(opts: IceTransportOptions): IceTransport {
-  const t = new IceTransport(opts);
-  open.push(t);
-  return t;
-}
+const { open, transport } = closedAfterEach();
 async function mux(address: string | string[]): Promise<IceUdpMux> {
   const m = await IceUdpMux.bind({ address });
   open.unshift(m);

@@ -10,6 +10,7 @@ import { peerRow } from '../peers/rows.js';
 import { runForEachStack, type ChildPlan } from '../peers/spawn.js';
 import type { StackName } from '../peers/index.js';
 import type { PeerPair, Stack } from '../peers/stack.js';
+import { settle } from '../gc-settle.js';
 
 interface Params {
   pairs: number;
@@ -23,16 +24,6 @@ interface Sample {
 }
 
 type PerConnection = Sample;
-
-async function settle(ms: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc');
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 function sample(): Sample {
   const status = readFileSync('/proc/self/status', 'utf8');

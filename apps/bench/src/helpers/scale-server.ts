@@ -12,6 +12,7 @@ import { importPeerConnection } from '../peers/ours.js';
 import { loopbackOnlySdp } from '../peers/stack.js';
 import { weriftLoopbackConfig } from '../peers/werift.js';
 import type { W3CPeer } from '../peers/w3c.js';
+import { settle } from '../gc-settle.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- each stack has its own class names for the same W3C shapes */
 
@@ -93,16 +94,6 @@ function gathered(pc: W3CPeer): Promise<void> {
       if (!e.candidate || !e.candidate.candidate) done();
     };
   });
-}
-
-async function settle(ms: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc');
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 function cpuMicros(): number {

@@ -27,7 +27,7 @@ export interface ConnectionFacts {
  * `disconnectedTimeout` without a consent answer, `failed` at `failedTimeout`; `completed` once
  * the pair in use is nominated and both sides finished gathering and checking; `failed` without a pair when every pair failed after
  * end-of-candidates (or `failedTimeout` after the last one failed, when the peer never says it is
- * done).
+ * done), `disconnected` meanwhile.
  */
 export function connectionStateOf(f: ConnectionFacts): { state: IceConnectionState; consentLost: boolean } {
   const sel = f.selected;
@@ -51,9 +51,12 @@ export function connectionStateOf(f: ConnectionFacts): { state: IceConnectionSta
     return { state: done ? 'completed' : 'connected', consentLost };
   }
   if (f.remoteCandidates === 0 || !f.remoteKnown) return { state: f.previous === 'new' ? 'new' : 'checking', consentLost: false };
-  if (f.allFailedSince !== undefined && f.gatheringComplete) {
+  if (f.allFailedSince !== undefined) {
     // Without the peer's end-of-candidates, more may still come: wait `failedTimeout` for them.
-    if (f.remoteEndOfCandidates || f.now - f.allFailedSince >= f.failedTimeout) return { state: 'failed', consentLost: false };
+    if (f.gatheringComplete && (f.remoteEndOfCandidates || f.now - f.allFailedSince >= f.failedTimeout)) return { state: 'failed', consentLost: false };
+    // Every pair so far checked without a connection, while more candidates may come: W3C's
+    // `disconnected` (RTCIceTransportState), a state a new candidate can leave.
+    return { state: 'disconnected', consentLost: false };
   }
   return { state: 'checking', consentLost: false };
 }

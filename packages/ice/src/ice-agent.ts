@@ -436,7 +436,7 @@ export class IceAgent {
     if (this.controllingRole && this.firstValidAt !== undefined && !this.nominating && !this.hasNominated()) {
       next = Math.min(next, this.firstValidAt + this.opts.nominationTimeout);
     }
-    if (this.allFailedSince !== undefined && this.connection === 'checking') next = Math.min(next, this.allFailedSince + this.opts.failedTimeout);
+    if (this.allFailedSince !== undefined && (this.connection === 'checking' || this.connection === 'disconnected')) next = Math.min(next, this.allFailedSince + this.opts.failedTimeout);
     const sel = this.selected;
     if (sel && !this.consentLost && !this.restarting && !this.opts.lite) next = Math.min(next, sel.nextConsentAt);
     // The consent timeouts, also during a restart begun while disconnected (see connectionStateOf).

@@ -197,7 +197,8 @@ export class IceAgentLog {
       case 'completed':
         return sel ? `pair ${pairText(sel)}${sel.nominated ? ' nominated' : ''}${this.dropSummary()}` : '';
       case 'disconnected':
-        return sel ? `no consent answer on ${pairText(sel)} for ${Math.round(f.now - sel.lastConsentAt)} ms (disconnectedTimeout ${f.disconnectedTimeout} ms)` : '';
+        if (sel) return `no consent answer on ${pairText(sel)} for ${Math.round(f.now - sel.lastConsentAt)} ms (disconnectedTimeout ${f.disconnectedTimeout} ms)`;
+        return `all ${f.pairs.length} pair${f.pairs.length === 1 ? '' : 's'} failed so far; more remote candidates may come (failed at end-of-candidates, or after failedTimeout ${f.failedTimeout} ms)`;
       case 'failed':
         if (sel && f.consentLost) return `consent lost: no answer on ${pairText(sel)} for ${Math.round(f.now - sel.lastConsentAt)} ms (failedTimeout ${f.failedTimeout} ms, RFC 7675)${this.dropSummary()}`;
         return this.allFailed(f);

@@ -199,7 +199,7 @@ describe('two sans-IO agents on a simulated network', () => {
     expect(resends[0]).toBe(1000);
   });
 
-  it('fails without end-of-candidates too, failedTimeout after the last pair failed', () => {
+  it('is disconnected once every pair failed without end-of-candidates (W3C), failed failedTimeout later', () => {
     const net = new SimNetwork();
     const a = net.addPeer('A', { controlling: true, failedTimeout: 10_000 });
     a.addHost('192.0.2.1', 5000);
@@ -208,8 +208,27 @@ describe('two sans-IO agents on a simulated network', () => {
     a.agent.addRemoteCandidate({ foundation: '1', component: 1, transport: 'udp', priority: 1000, address: '198.51.100.1', port: 9, type: 'host' });
     net.run(60_000);
     const lastFailure = 500 + 1000 + 1600 * 5; // seven sends, then one more wait
+    expect(a.stateAt('disconnected')).toBe(lastFailure);
     expect(a.stateAt('failed')).toBe(lastFailure + 10_000);
-    expect(a.states()).toEqual(['checking', 'failed']);
+    expect(a.states()).toEqual(['checking', 'disconnected', 'failed']);
+  });
+
+  it('goes from disconnected back to checking, then connected, when a candidate that works comes later', () => {
+    const net = new SimNetwork();
+    const a = net.addPeer('A', { controlling: true });
+    const b = net.addPeer('B', { controlling: false });
+    a.addHost('192.0.2.1', 5000);
+    b.addHost('192.0.2.2', 6000);
+    a.agent.endOfLocalCandidates();
+    b.agent.endOfLocalCandidates();
+    a.agent.setRemoteParameters(b.agent.localParameters, 0);
+    b.agent.setRemoteParameters(a.agent.localParameters, 0);
+    a.agent.addRemoteCandidate({ foundation: '1', component: 1, transport: 'udp', priority: 1000, address: '198.51.100.1', port: 9, type: 'host' }, 0);
+    net.run(20_000);
+    expect(a.agent.connectionState).toBe('disconnected');
+    for (const c of b.agent.getLocalCandidates()) a.agent.addRemoteCandidate(c, net.now);
+    net.run(25_000, () => a.agent.connectionState === 'connected');
+    expect(a.states()).toEqual(['checking', 'disconnected', 'checking', 'connected']);
   });
 
   it('keeps a frozen pair frozen while its foundation is being checked, then checks it (no busy loop)', () => {

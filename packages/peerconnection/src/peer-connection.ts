@@ -113,11 +113,14 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
     this.#transport = new TransportController(this.#deps, () => this.#config, this.#certificate, {
       candidate: (c, ufrag, origin) => this.#onLocalCandidate(c, ufrag, origin),
       // Queued with the candidates, so every candidate event comes before `complete`.
-      gatheringState: (s) => queueTask(() => {
-        if (this.#closed) return;
-        this.#iceTransport.setGatheringState(s);
-        this.#setGathering(s);
-      }),
+      gatheringState: (s) => {
+        const generation = this.#transport.generation;
+        queueTask(() => {
+          if (this.#closed || generation !== this.#transport.generation) return;
+          this.#iceTransport.setGatheringState(s);
+          this.#setGathering(s);
+        });
+      },
       iceState: (s) => {
         if (this.#closed) return;
         this.#iceTransport.setState(s);
@@ -170,6 +173,19 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
       signalingChanged: () => this.fire('signalingstatechange'),
       track: (t, streams) => this.dispatchEvent(new RTCTrackEvent('track', { receiver: t.receiver, track: t.receiver.track, streams, transceiver: t })),
       transportsApplied: (model, type, side) => this.#transportsApplied(model, type, side),
+      discardTransport: () => {
+        this.#transport.discard();
+        // The states are `new` at once; the events come in a task of their own, after the
+        // operation's promise settled, as those of an ICE agent do.
+        const gatheringChanged = this.#gathering !== 'new';
+        this.#gathering = 'new';
+        queueTask(() => {
+          this.#iceTransport.setGatheringState('new');
+          if (gatheringChanged && !this.#closed) this.fire('icegatheringstatechange');
+          this.#iceTransport.setState('new');
+          this.#setIceState('new');
+        });
+      },
     });
     this.#stats = new RTCStatsCollector(() => ({
       media: this.#media,
@@ -559,8 +575,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
   }
 
   #onLocalCandidate(c: IceCandidate | null, ufrag: string, origin?: LocalCandidateOrigin): void {
+    const generation = this.#transport.generation;
     queueTask(() => {
-      if (this.#closed) return;
+      if (this.#closed || generation !== this.#transport.generation) return;
       const candidate = this.#desc.localCandidate(c, ufrag, origin);
       // The event's url (deprecated in favour of the candidate's) is the candidate's server too.
       this.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate, url: candidate?.url ?? null }));

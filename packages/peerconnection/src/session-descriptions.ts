@@ -52,6 +52,8 @@ export interface SessionDescriptionsContext {
   track(t: RTCRtpTransceiver, streams: MediaStream[]): void;
   /** A description was applied: the W3C transport objects it implies must exist. */
   transportsApplied(model: SessionDescription, type: RTCSdpType, side: 'local' | 'remote'): void;
+  /** The transport is discarded (a rollback of the description that made it): gathering and ICE are `new` again. */
+  discardTransport(): void;
 }
 
 /** The four descriptions and the signaling state, and the JSEP steps that change them. */
@@ -194,8 +196,9 @@ export class SessionDescriptions {
       this.ctx.jsep.credentialsApplied(creds.usernameFragment);
     }
     this.ctx.transportsApplied(model, type, 'local');
+    if (type === 'answer') this.#discardUnused(model);
     this.setSignaling(nextSignalingState(this.#signaling, type, 'local')!);
-    if (this.#signaling === 'stable') this.ctx.nn().afterStable(wasNeeded);
+    if (this.#signaling === 'stable') this.#stable(wasNeeded);
   }
 
   /** The ICE ufrags of the pending and current local descriptions (what restartIce() replaces). */
@@ -264,13 +267,25 @@ export class SessionDescriptions {
     }
     const muted = type === 'pranswer' ? [] : this.ctx.tset.remoteStoppedSending(model);
     this.ctx.transportsApplied(model, type, 'remote');
+    if (type === 'answer') this.#discardUnused(model);
     this.setSignaling(next);
     for (const t of muted) this.ctx.tset.muteRemote(t);
     // Every track joins its streams before the first `track` event (W3C §4.4.1.5: the events
     // are fired once all sections are processed), so a stream already holds all its tracks.
     const added = tracks.map((t) => ({ t, streams: this.ctx.tset.addRemote(t) }));
     for (const { t, streams } of added) this.ctx.track(t, streams);
-    if (this.#signaling === 'stable') this.ctx.nn().afterStable(wasNeeded);
+    if (this.#signaling === 'stable') this.#stable(wasNeeded);
+  }
+
+  /** An answer that rejects every section leaves no transport (RFC 8829 §5.10): ICE and DTLS go, gathering is `new`. */
+  #discardUnused(answer: SessionDescription): void {
+    if (answer.media.length > 0 && answer.media.every((m) => isRejected(m))) this.ctx.discardTransport();
+  }
+
+  /** Negotiation finished: what a later rollback restores is now, and negotiation may be needed again. */
+  #stable(wasNeeded: boolean): void {
+    for (const t of this.ctx.tset.list) t.markStable();
+    this.ctx.nn().afterStable(wasNeeded);
   }
 
   /** Offer and answer are both applied: directions, rejected sections, DTLS role, SCTP. */
@@ -294,17 +309,26 @@ export class SessionDescriptions {
     }
   }
 
-  /** Rollback (RFC 8829 §4.1.8.2): the pending descriptions go, the state is stable again. */
+  /**
+   * Rollback (RFC 8829 §4.1.8.2, W3C §4.4.1.6): the pending descriptions go, transceivers get back
+   * the transports and remote streams of the last stable state, a transport the rolled-back
+   * description made is discarded, and the state is stable again.
+   */
   rollback(): void {
     // Transceivers that got their mid from the rolled-back offer lose it (RFC 8829 §4.1.8.2).
     const current = this.#currentLocal?.applied.model.media ?? [];
     for (const t of this.ctx.tset.list) if (t.mid !== null && !current.some((m) => m.mid === t.mid)) t.setMid(null);
-    // Transceivers the rolled-back remote offer made, and no addTrack used since, go (W3C §4.4.1.6).
-    for (const t of this.#pendingRemote?.created ?? []) if (t.sender.track === null) this.ctx.tset.remove(t);
+    // Transceivers the rolled-back remote offer made go, unless addTrack attached a track to them (W3C §4.4.1.6).
+    for (const t of this.#pendingRemote?.created ?? []) if (!t.addTrackAttached) this.ctx.tset.remove(t);
+    const rejoined = this.ctx.tset.restoreStable();
+    // Never negotiated: the transport is the rolled-back description's, and goes with it.
+    if (this.#currentLocal === undefined) this.ctx.discardTransport();
     this.#pendingLocal = undefined;
     this.#pendingRemote = undefined;
     const wasNeeded = this.ctx.nn().value;
     this.setSignaling('stable');
+    const added = rejoined.map((t) => ({ t, streams: this.ctx.tset.addRemote(t) }));
+    for (const { t, streams } of added) this.ctx.track(t, streams);
     this.ctx.nn().afterStable(wasNeeded);
   }
 

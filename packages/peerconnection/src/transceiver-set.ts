@@ -44,11 +44,37 @@ export class TransceiverSet {
     return t;
   }
 
-  /** Removes a transceiver a rolled-back remote offer created. */
+  /** Removes a transceiver a rolled-back remote offer created: its track leaves its streams (`removetrack`) and ends. */
   remove(t: RTCRtpTransceiver): void {
     const i = this.list.indexOf(t);
     if (i >= 0) this.list.splice(i, 1);
-    t.markStopped();
+    for (const st of this.#remoteStreams.values()) st.removeTrackByAgent(t.receiver.track);
+    t.removeByRollback();
+  }
+
+  /**
+   * A rollback (W3C §4.4.1.6): each transceiver's transports, remote streams and receptiveness go
+   * back to the last stable state. The track leaves streams it joined since (`removetrack`); the
+   * transceivers given back are those whose track rejoins a stream, for a `track` event each.
+   */
+  restoreStable(): RTCRtpTransceiver[] {
+    const rejoined: RTCRtpTransceiver[] = [];
+    for (const t of this.list) {
+      const last = t.lastStable;
+      t.sender.transport = last.transport;
+      t.receiver.transport = last.transport;
+      if (t.receptive && !last.receptive) {
+        t.remoteStreamIds = last.remoteStreamIds;
+        this.muteRemote(t);
+        continue;
+      }
+      const previous = t.remoteStreamIds;
+      t.remoteStreamIds = last.remoteStreamIds;
+      for (const id of previous) if (!last.remoteStreamIds.includes(id)) this.#remoteStreams.get(id)?.removeTrackByAgent(t.receiver.track);
+      // Receiving again (the offer stopped it), or in a stream it had left.
+      if (last.receptive && (!t.receptive || last.remoteStreamIds.some((id) => !previous.includes(id)))) rejoined.push(t);
+    }
+    return rejoined;
   }
 
   /**
@@ -68,6 +94,7 @@ export class TransceiverSet {
     const reusable = this.list.find((t) => t.kind === track.kind && t.sender.track === null && !t.stopping && !t.everSent);
     if (reusable === undefined) return this.add(track.kind, 'sendrecv', track, streams.map((s) => s.id), true).sender;
     reusable.sender.track = track;
+    reusable.addTrackAttached = true;
     reusable.sender.streamIds = streams.map((s) => s.id);
     const d = reusable.direction;
     if (d === 'recvonly') reusable.direction = 'sendrecv';

@@ -306,6 +306,14 @@ export class RTCRtpReceiver {
   }
 }
 
+/** @internal A transceiver as it was when the connection was last stable. */
+export interface LastStableState {
+  /** The sender's and the receiver's transport (the bundle's, or null). */
+  transport: RTCDtlsTransport | null;
+  remoteStreamIds: string[];
+  receptive: boolean;
+}
+
 /** A sender and a receiver sharing an m= section (a mid). */
 export class RTCRtpTransceiver {
   /** The sender. */
@@ -331,6 +339,13 @@ export class RTCRtpTransceiver {
   everSent = false;
   /** @internal Remote stream ids from a=msid. */
   remoteStreamIds: string[] = [];
+  /** @internal addTrack attached a track to it (made by addTrack, or reused by it): a rollback keeps it. */
+  addTrackAttached: boolean;
+  /**
+   * @internal What a rollback restores (W3C §4.4.1.6, the [[LastStableState…]] slots): the
+   * transports, remote streams and receptiveness when the connection was last stable.
+   */
+  lastStable: LastStableState = { transport: null, remoteStreamIds: [], receptive: false };
   /** @internal The id of the msid track, stable across offers. */
   readonly trackId = randomUUID();
   /** @internal setCodecPreferences: the local codecs offers and answers use, in order; undefined for all. */
@@ -348,6 +363,7 @@ export class RTCRtpTransceiver {
     this.sender = new RTCRtpSender(kind, track, streamIds, context, sendEncodings);
     this.receiver = new RTCRtpReceiver(kind, context);
     this.fromAddTrack = fromAddTrack;
+    this.addTrackAttached = fromAddTrack;
     this.#capabilities = context?.capabilities;
     this.#connectionClosed = context?.closed ?? (() => false);
     this.sender.onTrackChange = () => this.onNegotiationNeeded?.();
@@ -444,6 +460,21 @@ export class RTCRtpTransceiver {
     this.#currentDirection = 'stopped';
     this.sender.dtmf?.stop();
     this.receiver.track.end();
+  }
+  /**
+   * @internal A rollback removed it before it was ever negotiated (W3C §4.4.1.6): stopped, its
+   * receiver's track ended, currentDirection still null.
+   */
+  removeByRollback(): void {
+    this.#stopping = true;
+    this.#stopped = true;
+    this.#direction = 'stopped';
+    this.sender.dtmf?.stop();
+    this.receiver.track.end();
+  }
+  /** @internal The state a rollback goes back to is now. */
+  markStable(): void {
+    this.lastStable = { transport: this.sender.transport, remoteStreamIds: this.remoteStreamIds, receptive: this.receptive };
   }
   /** @internal Negotiated as rejected, or stopped and negotiated; `closed` when the connection closed. */
   markStopped(closed = false): void {

@@ -111,6 +111,8 @@ export class TransportController {
   readonly localCandidates: IceCandidate[] = [];
   /** Gathering finished for the current credentials. */
   gatheringComplete = false;
+  /** Bumped when the transport is discarded: events queued before belong to the old one. */
+  generation = 0;
   private dtlsState: DtlsState = 'new';
   private dtlsRole: 'client' | 'server' | undefined;
   private remoteFingerprints: CertificateFingerprint[] | undefined;
@@ -229,6 +231,41 @@ export class TransportController {
     }
   }
 
+  /**
+   * The transport is gone while the connection stays (RFC 8829 §4.1.8.2, §5.10): the description
+   * that made it was rolled back, or a negotiation rejected every section. SCTP, DTLS and ICE
+   * close as in {@link close}, what they knew of the peer is forgotten, and the next local
+   * description starts a fresh transport. The events of the old one are not reported.
+   */
+  discard(): void {
+    if (this.closed || (this.ice === undefined && this.remote === undefined)) return;
+    const { ice, dtls, sctp } = this;
+    this.log.debug('transport discarded');
+    this.generation++;
+    this.ice = undefined;
+    this.dtls = undefined;
+    this.sctp = undefined;
+    this.srtp = undefined;
+    this.localCandidates.length = 0;
+    this.gatheringComplete = false;
+    this.dtlsState = 'new';
+    this.dtlsRole = undefined;
+    this.remoteFingerprints = undefined;
+    this.sctpWanted = undefined;
+    this.remote = undefined;
+    this.remoteAppliedUfrag = undefined;
+    this.remoteCandidates.length = 0;
+    this.remoteEnded = undefined;
+    this.earlyDtls = [];
+    this.dtlsIn = undefined;
+    try {
+      sctp?.close();
+    } finally {
+      dtls?.close();
+      if (ice !== undefined) setImmediate(() => ice.close());
+    }
+  }
+
   private startIce(controlling: boolean): void {
     const c = this.config();
     const s = this.deps.ice;
@@ -244,18 +281,21 @@ export class TransportController {
     });
     this.log.debug(`ICE starts as ${controlling ? 'controlling' : 'controlled'}, ${c.iceServers.length} ICE server(s), policy ${c.iceTransportPolicy}`);
     this.ice = ice;
-    ice.onLocalCandidate((lc) => this.onLocalCandidate(lc));
+    // A discarded transport's events are not ours any more.
+    ice.onLocalCandidate((lc) => this.ice === ice && this.onLocalCandidate(lc));
     ice.onGatheringStateChange((g) => {
+      if (this.ice !== ice) return;
       if (g === 'complete') this.gatheringComplete = true;
       this.events.gatheringState(g);
     });
     ice.onStateChange((st) => {
+      if (this.ice !== ice) return;
       this.events.iceState(st);
       if (st === 'connected' || st === 'completed') this.maybeStartDtls();
     });
-    ice.onData((d) => this.demultiplex(d));
-    ice.onSelectedPairChange((p) => this.events.selectedPair(p));
-    ice.onCandidateError((e) => this.events.candidateError?.(e));
+    ice.onData((d) => this.ice === ice && this.demultiplex(d));
+    ice.onSelectedPairChange((p) => this.ice === ice && this.events.selectedPair(p));
+    ice.onCandidateError((e) => this.ice === ice && this.events.candidateError?.(e));
     this.applyRemote();
     ice.gather().catch((e: unknown) => this.log.warn('ICE gathering failed', e));
   }
@@ -366,17 +406,19 @@ export class TransportController {
     this.dtls = dtls;
     this.setDtlsState('connecting');
     dtls.on('connected', () => {
+      if (this.dtls !== dtls) return;
       this.keySrtp(dtls);
       this.setDtlsState('connected');
       this.maybeStartSctp();
     });
     dtls.on('error', (e) => {
+      if (this.dtls !== dtls) return;
       this.log.warn(`DTLS failed: ${e.code}: ${e.message}`);
       const alert = e.alert === undefined ? {} : e.code === 'alert-received' ? { receivedAlert: e.alert } : { sentAlert: e.alert };
       this.setDtlsState('failed', { code: e.code, message: e.message, ...alert });
     });
     dtls.on('close', () => {
-      if (this.dtlsState !== 'failed') this.setDtlsState('closed');
+      if (this.dtls === dtls && this.dtlsState !== 'failed') this.setDtlsState('closed');
     });
     dtls.start();
     const early = this.earlyDtls;

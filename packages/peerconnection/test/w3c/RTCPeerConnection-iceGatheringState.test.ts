@@ -1,0 +1,39 @@
+// W3C WebRTC §4.3.2 RTCIceGatheringState (WPT webrtc/RTCPeerConnection-iceGatheringState.html):
+// `new` when there are no transports. A negotiation that rejects every section leaves none
+// (RFC 8829 §5.10), so both ends are `new` again as soon as the answer is applied, and a later
+// offer starts a fresh transport that gathers again.
+import { describe, expect, it } from 'vitest';
+import { closedAfterEach, exchange, next } from '../helpers.js';
+
+const pc = closedAfterEach();
+
+async function gathered(p: ReturnType<typeof pc>): Promise<void> {
+  while (p.iceGatheringState !== 'complete') await next(p, 'icegatheringstatechange');
+}
+
+describe('iceGatheringState', () => {
+  it('is new on both ends once a renegotiation rejected every section, and gathers again for a new one', async () => {
+    const a = pc();
+    const b = pc();
+    a.addTransceiver('audio', { direction: 'recvonly' });
+    await exchange(a, b);
+    await Promise.all([gathered(a), gathered(b)]);
+    const aNew = next(a, 'icegatheringstatechange');
+    const bNew = next(b, 'icegatheringstatechange');
+    a.getTransceivers()[0]!.stop();
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription(await b.createAnswer());
+    expect(b.getTransceivers()).toHaveLength(0);
+    expect(b.iceGatheringState).toBe('new');
+    await bNew;
+    await a.setRemoteDescription(b.localDescription!);
+    expect(a.getTransceivers()).toHaveLength(0);
+    expect(a.iceGatheringState).toBe('new');
+    await aNew;
+    const t = a.addTransceiver('video');
+    await exchange(a, b);
+    expect(t.sender.transport).not.toBeNull();
+    await Promise.all([gathered(a), gathered(b)]);
+  });
+});

@@ -73,23 +73,27 @@ export function applyRemoteCandidate(sd: SessionDescription, init: RTCIceCandida
     if (s === undefined) throw domException('OperationError', `no m-section at index ${index}`);
     sections = [s];
   }
-  const ufrag = init.usernameFragment ?? null;
-  if (ufrag !== null && !sections.some((s) => effectiveTransport(sd, s).iceUfrag === ufrag)) {
-    throw domException('OperationError', `ufrag ${ufrag} is not the remote description's`);
-  }
   const line = init.candidate ?? '';
-  if (line === '') {
+  let candidate: IceCandidate | undefined;
+  if (line !== '') {
+    try {
+      candidate = parseCandidate(line);
+    } catch (e) {
+      throw domException('OperationError', `the candidate does not parse: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const given = init.usernameFragment ?? null;
+  if (given !== null && !sections.some((s) => effectiveTransport(sd, s).iceUfrag === given)) {
+    throw domException('OperationError', `ufrag ${given} is not the remote description's`);
+  }
+  // The generation: the init's ufrag, else the line's own `ufrag` extension (which RTCIceCandidate
+  // does not read into usernameFragment, W3C §4.8.2.1); a stale one is dropped by the transport.
+  const ufrag = given ?? candidate?.ufrag ?? null;
+  if (candidate === undefined) {
     for (const s of sections) s.endOfCandidates = true;
     return ufrag !== null ? { endOfCandidates: true, ufrag } : { endOfCandidates: true };
   }
-  let candidate: IceCandidate;
-  try {
-    candidate = parseCandidate(line);
-  } catch (e) {
-    throw domException('OperationError', `the candidate does not parse: ${e instanceof Error ? e.message : String(e)}`);
-  }
   const target = sections[0]!;
   if (!target.candidates.some((x) => same(x, candidate))) target.candidates.push(candidate);
-  const generation = ufrag ?? candidate.ufrag;
-  return generation !== undefined ? { candidate, ufrag: generation, endOfCandidates: false } : { candidate, endOfCandidates: false };
+  return ufrag !== null ? { candidate, ufrag, endOfCandidates: false } : { candidate, endOfCandidates: false };
 }

@@ -89,7 +89,8 @@ export class RTCIceCandidate {
     this.sdpMid = sdpMid === null ? null : String(sdpMid);
     this.sdpMLineIndex = sdpMLineIndex;
     const parsed = parseOrUndefined(this.candidate);
-    this.usernameFragment = init.usernameFragment ?? parsed?.ufrag ?? null;
+    // Only from the init (W3C §4.8.2.1): the line's `ufrag` extension is not read into it.
+    this.usernameFragment = init.usernameFragment ?? null;
     this.foundation = parsed?.foundation ?? null;
     this.component = parsed === undefined ? null : parsed.component === 1 ? 'rtp' : parsed.component === 2 ? 'rtcp' : null;
     this.priority = parsed?.priority ?? null;

@@ -102,7 +102,23 @@ export function validateRemote(sd: SessionDescription, type: 'offer' | 'answer' 
   sd.media.forEach((m, i) => {
     const o = localOffer.media[i]!;
     if (m.mid !== o.mid || m.kind !== o.kind) throw domException('InvalidAccessError', `m-section ${i} of the answer does not match the offer`);
+    if (!isRejected(m)) checkExtmapIds(m, o, i);
   });
+}
+
+/**
+ * An answer keeps the offer's header extension IDs (RFC 8829 §5.3.1, RFC 8285 §6): an extension
+ * the offer named under another ID, or an ID the offer gave another extension, would make each
+ * side read the other's extensions as something else. InvalidAccessError, as libwebrtc refuses it.
+ */
+function checkExtmapIds(answer: MediaSection, offer: MediaSection, i: number): void {
+  for (const e of answer.extmaps) {
+    const byUri = offer.extmaps.find((x) => x.uri === e.uri);
+    const byId = offer.extmaps.find((x) => x.id === e.id);
+    if ((byUri !== undefined && byUri.id !== e.id) || (byId !== undefined && byId.uri !== e.uri)) {
+      throw domException('InvalidAccessError', `m-section ${i} of the answer maps extension ${e.uri} to id ${e.id}, which the offer ${byUri !== undefined && byUri.id !== e.id ? `gave id ${byUri.id}` : `gave ${byId!.uri}`}`);
+    }
+  }
 }
 
 /** The data channel section of a description, if accepted. */

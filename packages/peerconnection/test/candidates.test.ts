@@ -19,8 +19,9 @@ describe('RTCIceCandidate', () => {
     expect(c.type).toBe('srflx');
     expect(c.relatedAddress).toBe('10.0.0.2');
     expect(c.relatedPort).toBe(46154);
-    expect(c.usernameFragment).toBe('EsAw');
-    expect(JSON.parse(JSON.stringify(c))).toEqual({ candidate: LINE, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'EsAw' });
+    // usernameFragment comes from the init only (W3C §4.8.2.1), not from the line's ufrag extension.
+    expect(c.usernameFragment).toBeNull();
+    expect(JSON.parse(JSON.stringify(c))).toEqual({ candidate: LINE, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null });
   });
 
   it('needs sdpMid or sdpMLineIndex (TypeError), and keeps unparsable lines with null fields', () => {

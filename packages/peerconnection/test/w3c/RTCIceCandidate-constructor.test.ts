@@ -37,6 +37,12 @@ describe('RTCIceCandidate constructor', () => {
     expect([c.candidate, c.sdpMid, c.sdpMLineIndex, c.usernameFragment]).toEqual([line, 'video', 1, 'test']);
   });
 
+  it('leaves usernameFragment null without one in the init, even when the line carries a ufrag extension', () => {
+    const c = new RTCIceCandidate({ candidate: `${line} ufrag thC8`, sdpMid: 'audio' });
+    expect(c.usernameFragment).toBeNull();
+    expect(c.foundation).toBe('1905690388');
+  });
+
   it('validates neither the candidate line, nor sdpMid, nor the index against any SDP', () => {
     const arbitrary = '<arbitrary string[0] content>;';
     const c = new RTCIceCandidate({ candidate: arbitrary, sdpMid: 'audio' });

@@ -23,6 +23,19 @@ import { localPeerReflexiveCandidate, remotePeerReflexiveCandidate } from './loc
 import type { Transaction } from './stun-transactions.js';
 import { sameAddress, type TransportAddress } from './transport-address.js';
 
+/**
+ * The ICE generation before a restart (RFC 8445 §9): until checks of the new one select a pair,
+ * the old selected pair still carries data, so the peer's consent checks with the old
+ * credentials are answered and its datagrams from the old remote candidates are taken. A peer
+ * that has not yet seen our restart keeps its consent that way.
+ */
+export interface PreviousGeneration {
+  readonly local: IceParameters;
+  readonly remote: IceParameters;
+  /** remoteKey()s of the old generation's remote candidates. */
+  readonly remoteKeys: ReadonlySet<string>;
+}
+
 /** What check processing reads and changes in the agent. */
 export interface CheckHost {
   readonly now: number;
@@ -31,6 +44,8 @@ export interface CheckHost {
   readonly tieBreaker: bigint;
   readonly local: IceParameters;
   readonly remote: IceParameters | undefined;
+  /** The generation before a restart in progress, if its selected pair still carries data. */
+  readonly previous: PreviousGeneration | undefined;
   readonly stats: IceAgentStats;
   readonly checklist: Checklist;
   readonly baseBySocket: ReadonlyMap<number, LocalCandidate>;
@@ -68,6 +83,20 @@ function reply487(h: CheckHost, msg: StunMessage, socketId: number, source: Tran
   replyError(h, msg, socketId, source, 487, 'Role Conflict');
 }
 
+/** A consent check of the generation before a restart: answered with its password, nothing else (no pair, no nomination). */
+function answerPreviousGeneration(h: CheckHost, msg: StunMessage, socketId: number, source: TransportAddress, prev: PreviousGeneration): void {
+  if (!integrityOk(msg, prev.local.password)) {
+    h.stats.droppedBadIntegrity++;
+    return;
+  }
+  if (!h.baseBySocket.has(socketId) || msg.get(Priority) === undefined || msg.unknownComprehensionRequired().length > 0) {
+    h.stats.droppedMalformed++;
+    return;
+  }
+  h.stats.requestsReceived++;
+  h.transmit({ socketId, destination: source, data: encodeCheckSuccess(msg.transactionId, source, prev.local.password) });
+}
+
 /** Answers a Binding request on socket `socketId` from `source` (§7.3.1), or drops and counts it. */
 export function handleCheckRequest(h: CheckHost, msg: StunMessage, socketId: number, source: TransportAddress): void {
   const username = msg.get(Username) ?? '';
@@ -75,6 +104,8 @@ export function handleCheckRequest(h: CheckHost, msg: StunMessage, socketId: num
   const ours = colon >= 0 ? username.slice(0, colon) : '';
   const theirs = colon >= 0 ? username.slice(colon + 1) : '';
   if (ours !== h.local.usernameFragment || (h.remote && theirs !== h.remote.usernameFragment)) {
+    const prev = h.previous;
+    if (prev !== undefined && ours === prev.local.usernameFragment && theirs === prev.remote.usernameFragment) return answerPreviousGeneration(h, msg, socketId, source, prev);
     h.stats.droppedUnknownUsername++;
     return;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { remoteKey, RTP_COMPONENT, type Candidate, type LocalCandidate, type RelayProtocol, type TcpType } from './candidate.js';
 import { hostCandidate, peerReflexivePriority, relayCandidate, serverReflexiveCandidate, tcpHostCandidate } from './local-candidate.js';
-import { handleCheckRequest, handleCheckResponse, integrityOk, type CheckHost } from './check-processing.js';
+import { handleCheckRequest, handleCheckResponse, integrityOk, type CheckHost, type PreviousGeneration } from './check-processing.js';
 import { TransactionTable, type Transaction, type TransactionInit } from './stun-transactions.js';
 import { CandidatePair } from './candidate-pair.js';
 import { Checklist, pairToNominate } from './checklist.js';
@@ -71,6 +71,8 @@ export class IceAgent {
   private nominationQueued: CandidatePair | undefined;
   private selected: CandidatePair | undefined;
   private restarting = false;
+  /** The generation before a restart, while its selected pair still carries data (see check-processing.ts). */
+  private previous: PreviousGeneration | undefined;
   private consentLost = false;
   private closed = false;
   private localEndOfCandidates = false;
@@ -108,6 +110,9 @@ export class IceAgent {
       },
       get remote() {
         return agent.remote;
+      },
+      get previous() {
+        return agent.previous;
       },
       stats: this.stats,
       checklist: this.checklist,
@@ -319,6 +324,11 @@ export class IceAgent {
     this.tick(now);
     const next = parameters ?? generateIceParameters();
     validateIceParameters(next);
+    const keepsPair = this.selected !== undefined && !this.consentLost;
+    // Until the new generation selects a pair, the peer still checks consent and sends on the old one.
+    this.previous = keepsPair && this.remote !== undefined
+      ? { local: this.local, remote: this.remote, remoteKeys: new Set(this.remoteCandidates.keys()) }
+      : undefined;
     this.local = { ...next, iceLite: this.opts.lite };
     this.remote = undefined;
     this.remoteCandidates.clear();
@@ -329,7 +339,7 @@ export class IceAgent {
     this.firstValidAt = undefined;
     this.nominating = undefined;
     this.nominationQueued = undefined;
-    this.restarting = this.selected !== undefined && !this.consentLost;
+    this.restarting = keepsPair;
     if (!this.restarting) {
       this.selected = undefined;
       this.consentLost = false;
@@ -354,6 +364,7 @@ export class IceAgent {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.previous = undefined;
     this.transactions.retainOnly(undefined);
     this.checklist.clear();
     this.setConnection('closed');
@@ -393,7 +404,8 @@ export class IceAgent {
       return undefined;
     }
     const sel = this.selected;
-    if ((sel && sameAddress(sel.remote, source)) || this.remoteCandidates.has(remoteKey(this.baseBySocket.get(socketId)?.transport ?? 'udp', source))) {
+    const key = remoteKey(this.baseBySocket.get(socketId)?.transport ?? 'udp', source);
+    if ((sel && sameAddress(sel.remote, source)) || this.remoteCandidates.has(key) || this.previous?.remoteKeys.has(key)) {
       return data;
     }
     if (this.stats.droppedUnknownSource++ === 0) this.log.drops();
@@ -671,6 +683,7 @@ export class IceAgent {
     if (this.selected === pair) return;
     this.selected = pair;
     this.restarting = false;
+    this.previous = undefined;
     this.consentLost = false;
     pair.lastConsentAt = this.now;
     pair.nextConsentAt = this.now + this.consentDelay(pair);

@@ -122,6 +122,28 @@ describe('ICE restart (RFC 8445 §9)', () => {
   });
 });
 
+describe('ICE restart the peer has not seen yet', () => {
+  it('answers the peer\'s consent checks with the old credentials and takes its data until a new pair is selected', () => {
+    const { net, a, b } = connectedPair();
+    const answeredBefore = b.agent.stats.responsesReceived;
+    a.agent.restart(undefined, net.now);
+    // The offer has not reached b: b goes on checking consent on the old pair for 20 s.
+    net.run(net.now + 20_000);
+    expect(b.agent.stats.responsesReceived).toBeGreaterThan(answeredBefore + 2);
+    expect(b.states()).not.toContain('disconnected');
+    expect(b.agent.connectionState).toBe('completed');
+    expect(b.sendData(enc.encode('from the old generation'))).toBe(true);
+    net.run(net.now + 100);
+    expect(new TextDecoder().decode(a.received.at(-1))).toBe('from the old generation');
+    b.agent.restart(undefined, net.now);
+    exchange(a, b);
+    const oldPair = a.agent.selectedPair;
+    net.run(net.now + 10_000, () => a.agent.selectedPair !== oldPair && bothNominated(a, b));
+    expect(a.agent.selectedPair).not.toBe(oldPair);
+    expect(a.states()).not.toContain('disconnected');
+  });
+});
+
 describe('ICE restart after consent was lost for a while (disconnected)', () => {
   it('stays disconnected until a check on the new credentials succeeds, then connects', () => {
     const { net, a, b } = connectedPair();

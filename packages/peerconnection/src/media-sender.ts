@@ -52,6 +52,13 @@ export interface OutboundCounters {
   retransmittedBytesSent: number;
   /** Written while SRTP was not keyed, or refused by the packetizer. */
   framesDropped: number;
+  /**
+   * Frames the application's encoder gave (writeFrame) that were packetized: the encoder is the
+   * application's, so its output counts as encoded here. Raw RTP written through is not counted.
+   */
+  framesEncoded: number;
+  /** Of {@link framesEncoded}, those written as keyframes. */
+  keyFramesEncoded: number;
 }
 
 /** What the peer's receiver reports (RR or SR report blocks) say about a sending stream: remote-inbound-rtp. */
@@ -84,7 +91,7 @@ export class MediaSender implements TrackSink, TelephoneEventMedia {
   readonly stream: RtpSendStream;
   readonly counters: OutboundCounters = {
     packetsSent: 0, bytesSent: 0, headerBytesSent: 0, framesSent: 0, nackCount: 0, pliCount: 0, firCount: 0,
-    retransmittedPacketsSent: 0, retransmittedBytesSent: 0, framesDropped: 0,
+    retransmittedPacketsSent: 0, retransmittedBytesSent: 0, framesDropped: 0, framesEncoded: 0, keyFramesEncoded: 0,
   };
   /** Sending per the negotiated direction. */
   active = true;
@@ -147,6 +154,8 @@ export class MediaSender implements TrackSink, TelephoneEventMedia {
       return;
     }
     this.#rawSeqOffset = undefined;
+    this.counters.framesEncoded++;
+    if (init.keyframe === true) this.counters.keyFramesEncoded++;
     let sent = 0;
     for (const p of packets) if (this.#send(p)) sent++;
     if (sent === packets.length) this.counters.framesSent++;

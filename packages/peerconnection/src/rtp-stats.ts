@@ -65,6 +65,7 @@ export function rtpStats(media: MediaController, transceivers: readonly RTCRtpTr
         packetsSent: c.packetsSent, bytesSent: c.bytesSent, headerBytesSent: c.headerBytesSent, framesSent: c.framesSent,
         nackCount: c.nackCount, pliCount: c.pliCount, firCount: c.firCount,
         retransmittedPacketsSent: c.retransmittedPacketsSent, retransmittedBytesSent: c.retransmittedBytesSent,
+        ...(t.kind === 'video' ? { framesEncoded: c.framesEncoded, keyFramesEncoded: c.keyFramesEncoded } : {}),
         ...(s.rtx !== undefined ? { rtxSsrc: s.rtx.ssrc } : {}), ...(s.rid !== undefined ? { rid: s.rid } : {}),
         ...(r !== undefined ? { remoteId } : {}),
       });

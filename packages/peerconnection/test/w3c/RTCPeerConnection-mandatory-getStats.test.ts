@@ -49,7 +49,6 @@ const NOT_KNOWN: Record<string, string> = {
   'RTCInboundRtpStreamStats.framesDropped': 'the jitter buffer skips incomplete frames without counting them as frames',
   'RTCInboundRtpStreamStats.totalAudioEnergy': 'no audio decoder: received audio stays encoded',
   'RTCInboundRtpStreamStats.totalSamplesDuration': 'no audio decoder: received audio stays encoded',
-  'RTCOutboundRtpStreamStats.framesEncoded': 'no encoder: the application writes encoded frames',
   'RTCAudioSourceStats.totalAudioEnergy': 'the source writes encoded audio: no samples to measure',
   'RTCAudioSourceStats.totalSamplesDuration': 'the source writes encoded audio: no samples to measure',
   'RTCIceCandidateStats.url': 'only for candidates learned from a STUN/TURN server; a loopback call has host candidates only',

@@ -43,7 +43,7 @@ describe('RTCRtpSender.getStats', () => {
     c = await call();
     const video = c.a.getSenders().find((s) => s.track === c!.video)!;
     const frames = vp8.frames.slice(0, 10);
-    frames.forEach((f, i) => c!.video.writeFrame(f.data, { timestamp: i * 33_333, width: vp8.width, height: vp8.height }));
+    frames.forEach((f, i) => c!.video.writeFrame(f.data, { timestamp: i * 33_333, width: vp8.width, height: vp8.height, keyframe: i === 0 }));
     const report = await eventually(async () => {
       const r = await video.getStats();
       const out = ofType(r, 'outbound-rtp')[0];
@@ -56,6 +56,8 @@ describe('RTCRtpSender.getStats', () => {
     expect(out['kind']).toBe('video');
     expect(out['mid']).toBe(c.a.getTransceivers().find((t) => t.sender === video)!.mid);
     expect(out['packetsSent']).toBeGreaterThanOrEqual(frames.length);
+    // The application is the encoder: each frame it wrote counts as encoded, the first as a keyframe.
+    expect([out['framesEncoded'], out['keyFramesEncoded']]).toEqual([frames.length, 1]);
     // The source: the frames the application wrote, and the size it gave with them.
     const source = report.get(out['mediaSourceId'] as string)!;
     expect(source).toMatchObject({ type: 'media-source', kind: 'video', trackIdentifier: c.video.id, frames: frames.length, width: vp8.width, height: vp8.height });

@@ -48,6 +48,14 @@ export interface IceSettings extends HostAddressFilter {
    * does not get through. Default false: unlike libwebrtc, which gathers TCP unless told not to.
    */
   tcpActive?: boolean;
+  /**
+   * ICE-lite (RFC 8445 §2.5), for a server with a public address, as mediasoup runs: descriptions
+   * say `a=ice-lite`, the connection only answers checks (the full peer is controlling and
+   * nominates), gathers host candidates only (ICE servers are not used) and sends no consent
+   * checks of its own: the peer's checks keep the pair alive, and their absence makes it
+   * `disconnected`, then `failed`. Half the idle STUN traffic of a full agent. Default false.
+   */
+  lite?: boolean;
 }
 
 /** Everything a peer connection takes from outside. */

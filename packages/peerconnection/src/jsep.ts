@@ -25,6 +25,8 @@ export interface LocalTransportParameters {
 export interface SessionVersion {
   sessionId: bigint;
   sessionVersion: bigint;
+  /** `a=ice-lite`: this side is an ICE-lite agent (see IceSettings.lite). */
+  iceLite?: boolean;
 }
 
 /** What an offer is built from. */

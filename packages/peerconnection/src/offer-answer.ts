@@ -8,7 +8,7 @@ import { write, type SessionDescription } from '@x/sdp';
 import type { RTCCertificate } from './certificate.js';
 import type { RTCBundlePolicy } from './configuration.js';
 import type { PeerConnectionDependencies } from './factory.js';
-import { buildAnswer, buildOffer, type LocalTransportParameters, type OfferResult } from './jsep.js';
+import { buildAnswer, buildOffer, type LocalTransportParameters, type OfferResult, type SessionVersion } from './jsep.js';
 import type { RTCRtpTransceiver } from './transceiver.js';
 import { TransportController } from './transport-controller.js';
 
@@ -111,8 +111,8 @@ export class OfferAnswer {
     this.restartRequested = false;
   }
 
-  #nextSession(): { sessionId: bigint; sessionVersion: bigint } {
-    return { sessionId: this.#sessionId, sessionVersion: this.#version++ };
+  #nextSession(): SessionVersion {
+    return { sessionId: this.#sessionId, sessionVersion: this.#version++, iceLite: this.src.deps.ice.lite === true };
   }
 
   #localTransport(): LocalTransportParameters {

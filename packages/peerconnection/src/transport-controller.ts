@@ -273,13 +273,14 @@ export class TransportController {
       controlling,
       usernameFragment: this.localIce.usernameFragment,
       password: this.localIce.password,
-      iceServers: c.iceServers,
+      // An ICE-lite agent has host candidates only (RFC 8445 §2.5).
+      iceServers: s.lite === true ? [] : c.iceServers,
       iceTransportPolicy: c.iceTransportPolicy,
       clock: this.deps.clock,
       ...pick(s),
       logger: this.logs.forLayer('x-ice', 'x-stun'),
     });
-    this.log.debug(`ICE starts as ${controlling ? 'controlling' : 'controlled'}, ${c.iceServers.length} ICE server(s), policy ${c.iceTransportPolicy}`);
+    this.log.debug(`ICE starts as ${s.lite === true ? 'lite' : controlling ? 'controlling' : 'controlled'}, ${s.lite === true ? 0 : c.iceServers.length} ICE server(s), policy ${c.iceTransportPolicy}`);
     this.ice = ice;
     // A discarded transport's events are not ours any more.
     ice.onLocalCandidate((lc) => this.ice === ice && this.onLocalCandidate(lc));

@@ -46,7 +46,8 @@ export function runPeerCommand<T>(command: string, args: string[], label: string
   });
 }
 
-/** Runs `script` under `unshare -n` (only loopback exists): see {@link runPeerCommand}. */
-export function runIsolatedPeer<T>(script: URL, label: string, killAfterMs: number): Promise<T> {
-  return runPeerCommand<T>('unshare', ['-n', 'sh', '-c', `ip link set lo up; exec "${process.execPath}" "${script.pathname}"`], label, killAfterMs);
+/** Runs `script` (with `args`) under `unshare -n` (only loopback exists): see {@link runPeerCommand}. */
+export function runIsolatedPeer<T>(script: URL, label: string, killAfterMs: number, args: string[] = []): Promise<T> {
+  const quoted = args.map((a) => ` '${a.replace(/'/g, "'\\''")}'`).join('');
+  return runPeerCommand<T>('unshare', ['-n', 'sh', '-c', `ip link set lo up; exec "${process.execPath}" "${script.pathname}"${quoted}`], label, killAfterMs);
 }

@@ -20,6 +20,9 @@ interface Outcome {
   routes: number;
   stats: Record<string, number>;
   sizeAfterClose: Record<string, number>;
+  liteAnswers: number;
+  serverChecksSent: number;
+  serverChecksAnswered: number;
 }
 
 describe.skipIf(!(hasWrtc && hasUnshare && built))('libwebrtc clients and our muxed server connections', () => {
@@ -31,6 +34,18 @@ describe.skipIf(!(hasWrtc && hasUnshare && built))('libwebrtc clients and our mu
     expect(r.serverLocalPorts).toEqual([r.muxPort, r.muxPort, r.muxPort]);
     expect(r.routes).toBe(3);
     expect(r.stats['droppedUnknownUfrag']! + r.stats['droppedMalformed']! + r.stats['droppedUnknown']!).toBe(0);
+    expect(r.sizeAfterClose).toEqual({ routes: 0, ufrags: 0, addresses: 0, transactions: 0 });
+    expect(r.liteAnswers).toBe(0);
+  }, 60_000);
+
+  it('the same with an ICE-lite server: a=ice-lite answers, libwebrtc checks and nominates, our server sends no check', async () => {
+    const r = await runIsolatedPeer<Outcome>(new URL('./peers/wrtc-udp-mux.mjs', import.meta.url), 'libwebrtc', 55000, ['--lite']);
+    expect(r.error).toBeUndefined();
+    expect(r.echoes).toEqual(['echo a', 'echo b', 'echo c']);
+    expect(r.connectionStates).toEqual(['connected', 'connected', 'connected']);
+    expect(r.liteAnswers).toBe(3);
+    expect(r.serverChecksSent).toBe(0);
+    expect(r.serverChecksAnswered).toBeGreaterThanOrEqual(3);
     expect(r.sizeAfterClose).toEqual({ routes: 0, ufrags: 0, addresses: 0, transactions: 0 });
   }, 60_000);
 });

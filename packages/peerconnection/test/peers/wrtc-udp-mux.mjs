@@ -1,14 +1,16 @@
 // Run by wrtc-udp-mux.test.ts under `unshare -n` (only loopback exists): three libwebrtc
 // (@roamhq/wrtc) clients offer a data channel to three of our server connections whose factory
-// shares one UDP mux on 127.0.0.1; each server echoes. Prints one JSON line with what the test asserts.
+// shares one UDP mux on 127.0.0.1; each server echoes. With `--lite` the server factory is ICE-lite.
+// Prints one JSON line with what the test asserts.
 import { createRequire } from 'node:module';
 import { PeerConnectionFactory } from '../../dist/index.js';
 
 const require = createRequire(import.meta.url);
 const wrtc = require('@roamhq/wrtc');
 
-const server = new PeerConnectionFactory({ ice: { udpMux: { address: '127.0.0.1', port: 0 } } });
-const out = { echoes: [], serverLocalPorts: [], connectionStates: [] };
+const lite = process.argv.includes('--lite');
+const server = new PeerConnectionFactory({ ice: { udpMux: { address: '127.0.0.1', port: 0 }, lite } });
+const out = { echoes: [], serverLocalPorts: [], connectionStates: [], liteAnswers: 0, serverChecksSent: 0, serverChecksAnswered: 0, clientRoles: [] };
 const pairs = [];
 try {
   await server.udpMux.ready;
@@ -31,6 +33,13 @@ try {
     const text = await echo;
     out.serverLocalPorts.push(ours.sctp.transport.iceTransport.getSelectedCandidatePair().local.port);
     out.connectionStates.push(ours.connectionState);
+    if (/^a=ice-lite\r?$/m.test(ours.localDescription.sdp)) out.liteAnswers++;
+    const report = await ours.getStats();
+    for (const s of report.values()) {
+      if (s.type !== 'candidate-pair') continue;
+      out.serverChecksSent += s.requestsSent ?? 0;
+      out.serverChecksAnswered += s.responsesSent ?? s.requestsReceived ?? 0;
+    }
     return text;
   };
   out.echoes = await Promise.all(['a', 'b', 'c'].map(call));

@@ -18,4 +18,12 @@ describe('the scale figure', () => {
     expect(r!.echo.received).toBe(8);
     for (const v of [r!.rssKB, r!.heapKB, r!.setupPerSecond, r!.setupCpuMicros, r!.idleMicros, r!.echo.p99, r!.echoCpuMicros]) expect(Number.isFinite(v)).toBe(true);
   }, 90_000);
+
+  it('does the same with an ICE-lite server (the large count\'s configuration)', async () => {
+    const { runInChild } = (await import('../dist/peers/spawn.js' as string)) as Spawn;
+    const r = await runInChild<ScaleResult>('scale', 'ours', { connections: 8, idleSeconds: 1, echoSeconds: 1, withoutStack: true, lite: true }, 60_000);
+    expect(r!.connections).toBe(8);
+    expect(r!.fds).toBe(0);
+    expect(r!.echo.received).toBe(8);
+  }, 90_000);
 });

@@ -31,6 +31,8 @@ interface Params {
   idleSeconds: number;
   echoSeconds: number;
   withoutStack: true;
+  /** Ours only: an ICE-lite server (`ice.lite`). */
+  lite?: boolean;
 }
 
 /** What one server stack's run gives. */
@@ -81,8 +83,8 @@ function raiseFileLimit(pid: number | undefined): void {
 
 /** In the child: the server of `stack.name` and the clients, each in a helper process. */
 export async function measure(stack: Stack, params: Record<string, unknown>): Promise<ScaleResult> {
-  const { connections, idleSeconds, echoSeconds } = params as unknown as Params;
-  const server = HelperProcess.start(join(here, '..', 'helpers', 'scale-server.js'), [stack.name], NODE_FLAGS);
+  const { connections, idleSeconds, echoSeconds, lite } = params as unknown as Params;
+  const server = HelperProcess.start(join(here, '..', 'helpers', 'scale-server.js'), [stack.name, ...(lite === true ? ['--lite'] : [])], NODE_FLAGS);
   const client = HelperProcess.start(join(here, '..', 'helpers', 'scale-client.js'), [], NODE_FLAGS);
   try {
     raiseFileLimit(server.pid);
@@ -161,19 +163,21 @@ export async function measure(stack: Stack, params: Record<string, unknown>): Pr
 
 /**
  * Every server stack at the same count (full: 500; quick: 50), so the rows compare like with
- * like; then ours alone at a larger count (full: 2,000; quick: none), the most this shared
- * 2-CPU machine held (10,000 did not: see the README). BENCH_SCALE_CONNECTIONS and
- * BENCH_SCALE_ANCHOR_CONNECTIONS override the two counts.
+ * like; then ours alone at the issue's 10,000 (quick: none), as an ICE-lite server (`ice.lite`,
+ * the configuration a server of that size runs: it answers the clients' consent checks and sends
+ * none, half the idle STUN traffic; BENCH_SCALE_LARGE_LITE=0 for a full agent).
+ * BENCH_SCALE_CONNECTIONS and BENCH_SCALE_ANCHOR_CONNECTIONS override the two counts.
  */
 export function plan({ quick }: BenchOptions): { large: Params | undefined; same: Params; timeoutMs: number } {
-  const large = Number(process.env.BENCH_SCALE_CONNECTIONS ?? (quick ? 0 : 2000));
+  const large = Number(process.env.BENCH_SCALE_CONNECTIONS ?? (quick ? 0 : 10_000));
+  const largeLite = process.env.BENCH_SCALE_LARGE_LITE !== '0';
   // libwebrtc holds ~32 file descriptors a connection: 500 stays under a 20,000 `ulimit -n`.
   const same = Number(process.env.BENCH_SCALE_ANCHOR_CONNECTIONS ?? (quick ? 50 : 500));
   const idleSeconds = Number(process.env.BENCH_SCALE_IDLE_SECONDS ?? (quick ? 3 : 20));
   const echoSeconds = Number(process.env.BENCH_SCALE_ECHO_SECONDS ?? (quick ? 3 : 60));
   const params = (connections: number): Params => ({ connections, idleSeconds, echoSeconds, withoutStack: true });
   return {
-    large: large > same ? params(large) : undefined,
+    large: large > same ? { ...params(large), lite: largeLite } : undefined,
     same: params(same),
     timeoutMs: 120_000 + (idleSeconds + echoSeconds) * 1000 + Math.max(large, same) * 100,
   };
@@ -193,16 +197,16 @@ export default async function scale(options: BenchOptions): Promise<BenchRow[]> 
   const only = process.env.BENCH_SCALE_STACKS?.split(',');
   for (const stack of SERVERS.filter((s) => !only || only.includes(s))) results[stack] = await run(stack, p.same);
   const out = rows(results, p.same.connections, true);
-  if (p.large && (!only || only.includes('ours'))) out.push(...rows({ ours: await run('ours', p.large) }, p.large.connections, false));
+  if (p.large && (!only || only.includes('ours'))) out.push(...rows({ ours: await run('ours', p.large) }, p.large.connections, false, p.large.lite === true));
   return out;
 }
 
 /** The rows at one count; a stack that did not open every connection it was asked for gives none. */
-export function rows(results: Partial<Record<StackName, ScaleResult>>, connections: number, withAnchors: boolean): BenchRow[] {
+export function rows(results: Partial<Record<StackName, ScaleResult>>, connections: number, withAnchors: boolean, lite = false): BenchRow[] {
   const pick = (f: (r: ScaleResult) => number | undefined) =>
     Object.fromEntries(SERVERS.map((s) => [s, results[s]?.connections === connections ? f(results[s]!) : undefined])) as Partial<Record<StackName, number>>;
   const pinned = results.ours?.pinned ? ', server pinned to one CPU' : '';
-  const what = `scale, one server process of ${connections.toLocaleString('en-US')} connections with an open data channel (ours: one UDP port for all)${withAnchors ? '' : ', ours alone'}`;
+  const what = `scale, one server process of ${connections.toLocaleString('en-US')} connections with an open data channel (ours: one UDP port for all)${withAnchors ? '' : ', ours alone'}${lite ? ', ICE-lite server' : ''}`;
   const row = (figure: string, unit: string, higherIsBetter: boolean, values: Partial<Record<StackName, number>>): BenchRow => {
     const r = peerRow(figure, unit, higherIsBetter, values);
     return withAnchors ? r : { ...r, anchors: {} };
@@ -215,6 +219,7 @@ export function rows(results: Partial<Record<StackName, ScaleResult>>, connectio
     row(`${what}: server CPU time per connection set up`, 'µs', false, pick((r) => r.setupCpuMicros)),
     row(`${what}: idle server CPU per connection (nothing sent)`, 'µs/s', false, pick((r) => r.idleMicros)),
     row(`${what}: echo round trip p99, one 16-byte message per connection per second`, 'ms', false, pick((r) => (r.echo.received === r.echo.sent ? r.echo.p99 : undefined))),
+    row(`${what}: echoes answered before the stretch ended (p99 only when all were)`, '%', true, pick((r) => (100 * r.echo.received) / Math.max(1, r.echo.sent))),
     row(`${what}: server CPU time per echoed message (idle cost included)`, 'µs', false, pick((r) => r.echoCpuMicros)),
   ];
 }

@@ -38,6 +38,8 @@ interface EchoChannel {
 type Make = () => W3CPeer;
 
 const stackName = process.argv[2] ?? 'ours';
+/** Ours only: the factory's connections are ICE-lite (they answer checks and send none). */
+const lite = process.argv.includes('--lite');
 const connections = new Map<number, W3CPeer>();
 let make: Make | undefined;
 let closeAll: () => Promise<void> = async () => undefined;
@@ -57,7 +59,7 @@ async function load(): Promise<Make> {
   switch (stackName) {
     case 'ours': {
       const { PeerConnectionFactory } = await importPeerConnection<{ PeerConnectionFactory: new (d: object) => { createPeerConnection(c: object): W3CPeer; udpMux?: { ready: Promise<void>; close(): void } } }>();
-      const factory = new PeerConnectionFactory({ ice: { udpMux: { address: '127.0.0.1', port: 0 } } });
+      const factory = new PeerConnectionFactory({ ice: { udpMux: { address: '127.0.0.1', port: 0 }, lite } });
       await factory.udpMux!.ready;
       closeAll = async () => factory.udpMux!.close();
       return () => factory.createPeerConnection({});

@@ -6,12 +6,13 @@ export type RTCSignalingState = 'stable' | 'have-local-offer' | 'have-remote-off
 
 /**
  * The state after applying a description of `type` on the local or remote side, or `undefined`
- * when that is not allowed in `state` (InvalidStateError). Rollback is allowed while an offer
- * is pending (have-local-offer, have-remote-offer) and leads back to stable.
+ * when that is not allowed in `state` (InvalidStateError). Rollback undoes a pending offer of
+ * its own side (setLocalDescription in have-local-offer, setRemoteDescription in
+ * have-remote-offer) and leads back to stable; the other side's offer is not its to undo.
  */
 export function nextSignalingState(state: RTCSignalingState, type: RTCSdpType, side: 'local' | 'remote'): RTCSignalingState | undefined {
   if (state === 'closed') return undefined;
-  if (type === 'rollback') return state === 'have-local-offer' || state === 'have-remote-offer' ? 'stable' : undefined;
+  if (type === 'rollback') return state === (side === 'local' ? 'have-local-offer' : 'have-remote-offer') ? 'stable' : undefined;
   const local = side === 'local';
   switch (type) {
     case 'offer':

@@ -436,9 +436,15 @@ export class RTCRtpTransceiver {
     // The peer hears it at once (RTCP BYE), not at the next negotiation.
     this.sender.media?.bye?.();
     this.sender.dtmf?.stop();
-    this.receiver.track.end();
+    this.#endReceiverTrack();
     this.#direction = 'stopped';
     this.onNegotiationNeeded?.();
+  }
+
+  /** "Stop receiving media": the receiver's track ends in a task of its own (W3C §5.4.1), after the caller's step. */
+  #endReceiverTrack(): void {
+    const track = this.receiver.track;
+    setImmediate(() => track.end());
   }
 
   /** @internal */
@@ -451,26 +457,29 @@ export class RTCRtpTransceiver {
   }
   /**
    * @internal A remote offer rejected the section (W3C §4.4.1.6: "stop the RTCRtpTransceiver"):
-   * stopping, not sending, the receiver's track ended, currentDirection `stopped`; the direction
-   * stays, and our answer rejects the section too, which makes it stopped.
+   * stopping and not sending, direction and currentDirection `stopped`, the receiver's track
+   * ended (in a task); our answer rejects the section too, which takes it out of the set.
    */
   stopByRemote(): void {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#direction = 'stopped';
     this.#currentDirection = 'stopped';
     this.sender.dtmf?.stop();
-    this.receiver.track.end();
+    this.#endReceiverTrack();
   }
   /**
-   * @internal A rollback removed it before it was ever negotiated (W3C §4.4.1.6): stopped, its
-   * receiver's track ended, currentDirection still null.
+   * @internal A rollback removed it (W3C §4.4.1.6): stopped (direction and currentDirection
+   * `stopped`, no mid), its receiver's track ended in a task.
    */
   removeByRollback(): void {
     this.#stopping = true;
     this.#stopped = true;
+    this.#mid = null;
     this.#direction = 'stopped';
+    this.#currentDirection = 'stopped';
     this.sender.dtmf?.stop();
-    this.receiver.track.end();
+    this.#endReceiverTrack();
   }
   /** @internal The state a rollback goes back to is now. */
   markStable(): void {
@@ -478,13 +487,20 @@ export class RTCRtpTransceiver {
   }
   /** @internal Negotiated as rejected, or stopped and negotiated; `closed` when the connection closed. */
   markStopped(closed = false): void {
-    if (closed) this.#closed = true;
     this.#stopping = true;
     this.#stopped = true;
     this.#direction = 'stopped';
     this.#currentDirection = 'stopped';
     this.sender.dtmf?.stop();
-    this.receiver.track.end();
+    if (closed) {
+      // close(): the tracks end at once, and the transceivers keep their mids.
+      this.#closed = true;
+      this.receiver.track.end();
+      return;
+    }
+    // Negotiated as stopped: disassociated from its section (no mid), its track ended in a task.
+    this.#mid = null;
+    this.#endReceiverTrack();
   }
   /** @internal Direction written in an SDP section. */
   get sdpDirection(): Direction {

@@ -117,6 +117,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventHandlers {
         const generation = this.#transport.generation;
         queueTask(() => {
           if (this.#closed || generation !== this.#transport.generation) return;
+          // The local description says a=end-of-candidates by the time gathering is complete.
+          if (s === 'complete') this.#desc.localCandidate(null, this.#transport.localIce.usernameFragment);
           this.#iceTransport.setGatheringState(s);
           this.#setGathering(s);
         });

@@ -5,7 +5,7 @@
 // track id the UA's own (msid no longer names it), so that is not asserted here.
 import { describe, expect, it } from 'vitest';
 import { MediaStream, MediaStreamTrack, type RTCPeerConnectionTrackEvent } from '../../src/index.js';
-import { closedAfterEach, exchange, next, thrown } from '../helpers.js';
+import { closedAfterEach, exchange, next, tasks, thrown } from '../helpers.js';
 
 const pc = closedAfterEach();
 
@@ -88,5 +88,27 @@ describe('RTCRtpSender.setStreams()', () => {
     const transceiver = a.addTransceiver('audio');
     a.close();
     expect(thrown(() => transceiver.sender.setStreams(new MediaStream(), new MediaStream()))).toBe('InvalidStateError');
+  });
+
+  it('makes negotiation needed when the set of streams changes (one added), not when only order or repeats do (WPT onnegotiationneeded)', async () => {
+    const a = pc();
+    const b = pc();
+    const transceiver = a.addTransceiver('audio', { direction: 'sendrecv' });
+    const s1 = new MediaStream();
+    const s2 = new MediaStream();
+    transceiver.sender.setStreams(s1, s2);
+    await exchange(a, b);
+    let fired = 0;
+    a.onnegotiationneeded = () => fired++;
+    transceiver.sender.setStreams(s2, s1, s2);
+    await tasks(5);
+    expect(fired).toBe(0);
+    const s3 = new MediaStream();
+    const needed = next(a, 'negotiationneeded');
+    transceiver.sender.setStreams(s1, s2, s3);
+    await needed;
+    // The offer names each stream once.
+    const offer = await a.createOffer();
+    expect((offer.sdp!.match(/^a=msid:/gm) ?? []).length).toBe(3);
   });
 });

@@ -119,9 +119,15 @@ export function buildOffer(input: OfferInput): OfferResult {
       plan.push({ owner: undefined, mid, previous: s });
     }
   }
+  // Sections the current description already rejected, whose transceiver is gone: a new
+  // transceiver takes the first of them, with a new mid, rather than growing the offer (RFC 8829
+  // §5.2.2, m= section recycling).
+  const recyclable = plan.flatMap((p, i) => (p.owner === undefined && p.previous !== undefined && isRejected(p.previous) && (p.previous.kind === 'audio' || p.previous.kind === 'video') ? [i] : []));
   for (const t of input.transceivers) {
     if (placed.has(t) || t.stopping) continue;
-    plan.push({ owner: t, mid: t.mid ?? freshMid() });
+    const slot = recyclable.shift();
+    if (slot !== undefined) plan[slot] = { owner: t, mid: t.mid ?? freshMid() };
+    else plan.push({ owner: t, mid: t.mid ?? freshMid() });
   }
   if (input.wantData && !dataPlaced) plan.push({ owner: 'data', mid: freshMid() });
 
@@ -191,7 +197,9 @@ export function buildAnswer(input: AnswerInput): SessionDescription {
     }
     if (offered.kind !== 'audio' && offered.kind !== 'video') return 'reject';
     const t = offered.mid === undefined ? undefined : input.transceiverFor(offered.mid);
-    if (t === undefined || t.stopping) return 'reject';
+    // Stopped: rejected. Stopping (stop() since the offer): answered `inactive`, and the section
+    // is rejected by the next offer, ours (RFC 8829 §4.2.6, §5.3.1; W3C §5.4 stop()).
+    if (t === undefined || t.stopped) return 'reject';
     const capabilities = t.localCapabilities(input.codecs[t.kind]);
     return {
       transport,

@@ -159,7 +159,8 @@ export class TransceiverSet {
     const msid = usesMsid(answer);
     for (const m of answer.media) {
       const t = this.byMid(m.mid);
-      if (t === undefined || t.stopping) continue;
+      // A stopping transceiver is not skipped: the spec checks no stopping here (WPT checkStopAfterCreateOffer).
+      if (t === undefined || t.stopped) continue;
       const added = this.#setRemoteStreams(t, m, msid);
       if ((m.direction === 'sendrecv' || m.direction === 'sendonly') && (!t.receptive || added)) out.push(t);
     }

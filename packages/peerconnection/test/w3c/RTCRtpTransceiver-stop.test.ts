@@ -149,13 +149,78 @@ describe('RTCRtpTransceiver.stop()', () => {
       (stopper === 'offerer' ? a : b).getTransceivers()[0]!.stop();
       if (stopper === 'offerer') await exchange(a, b);
       else await exchange(b, a);
-      // A new offer keeps the rejected section in its place (m-line order is kept).
+      // A new transceiver takes the rejected section's place (recycled: still one m= line).
       a.addTransceiver('video');
       await exchange(a, b);
       const sdp = a.localDescription!.sdp;
-      expect(sdp.indexOf('m=audio 0 ')).toBeGreaterThan(0);
-      expect(sdp.indexOf('m=video')).toBeGreaterThan(sdp.indexOf('m=audio 0 '));
+      expect(sdp.match(/^m=/gm)).toEqual(['m=']);
+      expect(sdp).toMatch(/^m=video [1-9]/m);
       expect(a.getTransceivers().map((t) => t.receiver.track.kind)).toEqual(['video']);
+      expect(b.getTransceivers().map((t) => t.receiver.track.kind)).toEqual(['video']);
     }
+  });
+
+  it('stopped by the answerer after the offer: the answer keeps the section as inactive, and the answerer\'s next offer rejects it (RFC 8829 §5.3.1)', async () => {
+    const a = pc();
+    const b = pc();
+    a.addTrack(new MediaStreamTrack('audio'));
+    b.addTrack(new MediaStreamTrack('audio'));
+    await b.setRemoteDescription(await a.createOffer());
+    await a.setLocalDescription();
+    const tb = b.getTransceivers()[0]!;
+    tb.stop();
+    const answer = await b.createAnswer();
+    expect(answer.sdp).toMatch(/^m=audio [1-9]/m);
+    expect(answer.sdp).toMatch(/^a=inactive\r?$/m);
+    const needed = next(b, 'negotiationneeded');
+    await b.setLocalDescription(answer);
+    expect([tb.direction, tb.currentDirection, b.getTransceivers().length]).toEqual(['stopped', 'inactive', 1]);
+    await needed;
+    await exchange(b, a);
+    expect([tb.currentDirection, tb.mid, b.getTransceivers().length]).toEqual(['stopped', null, 0]);
+  });
+
+  it('stopped by the offerer after createOffer: the answer still applies (track event, currentDirection) and the next offer rejects it', async () => {
+    const a = pc();
+    const b = pc();
+    const track = new MediaStreamTrack('audio');
+    a.addTrack(track);
+    b.addTrack(new MediaStreamTrack('audio'));
+    const offer = await a.createOffer();
+    const ta = a.getTransceivers()[0]!;
+    ta.stop();
+    await b.setRemoteDescription(offer);
+    await a.setLocalDescription(offer);
+    const trackEvent = next(a, 'track');
+    const needed = next(a, 'negotiationneeded');
+    await a.setRemoteDescription(await b.createAnswer());
+    await trackEvent;
+    expect([ta.direction, ta.currentDirection]).toEqual(['stopped', 'sendrecv']);
+    await needed;
+    await exchange(a, b);
+    expect(a.getTransceivers()).toHaveLength(0);
+  });
+
+  it('a new transceiver takes the section a stopped one left rejected, with a new mid (m= section recycling, RFC 8829 §5.2.2)', async () => {
+    const a = pc();
+    const b = pc();
+    const old = a.addTransceiver('audio');
+    await exchange(a, b);
+    const oldMid = old.mid;
+    old.stop();
+    await exchange(a, b);
+    expect(a.getTransceivers()).toHaveLength(0);
+    const fresh = a.addTransceiver('video');
+    const offer = await a.createOffer();
+    expect((offer.sdp!.match(/^m=/gm) ?? []).length).toBe(1);
+    expect(offer.sdp).toMatch(/^m=video [1-9]/m);
+    await a.setLocalDescription(offer);
+    expect(fresh.mid).not.toBeNull();
+    expect(fresh.mid).not.toBe(oldMid);
+    await b.setRemoteDescription(offer);
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription!);
+    expect(fresh.currentDirection).toBe('sendonly');
+    expect(b.getTransceivers().map((t) => [t.mid, t.receiver.track.kind])).toEqual([[fresh.mid, 'video']]);
   });
 });

@@ -49,7 +49,8 @@ export class TransceiverSet {
     const i = this.list.indexOf(t);
     if (i >= 0) this.list.splice(i, 1);
     for (const st of this.#remoteStreams.values()) st.removeTrackByAgent(t.receiver.track);
-    t.removeByRollback();
+    // Stopped as a negotiated rejection leaves it: no mid, currentDirection `stopped` (W3C §4.4.1.6).
+    t.markStopped();
   }
 
   /**

@@ -468,19 +468,6 @@ export class RTCRtpTransceiver {
     this.sender.dtmf?.stop();
     this.#endReceiverTrack();
   }
-  /**
-   * @internal A rollback removed it (W3C §4.4.1.6): stopped (direction and currentDirection
-   * `stopped`, no mid), its receiver's track ended in a task.
-   */
-  removeByRollback(): void {
-    this.#stopping = true;
-    this.#stopped = true;
-    this.#mid = null;
-    this.#direction = 'stopped';
-    this.#currentDirection = 'stopped';
-    this.sender.dtmf?.stop();
-    this.#endReceiverTrack();
-  }
   /** @internal The state a rollback goes back to is now. */
   markStable(): void {
     this.lastStable = { transport: this.sender.transport, remoteStreamIds: this.remoteStreamIds, receptive: this.receptive };

@@ -105,6 +105,11 @@ export function loopbackPair(): { a: RTCPeerConnection; b: RTCPeerConnection } {
   return { a, b };
 }
 
+/** Resolves once iceGatheringState is `complete` (at once if it is). */
+export async function gathered(pc: RTCPeerConnection): Promise<void> {
+  while (pc.iceGatheringState !== 'complete') await next(pc, 'icegatheringstatechange');
+}
+
 /** Resolves when the connection is connected; rejects when it fails. */
 export function connected(pc: RTCPeerConnection): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -4,13 +4,9 @@
 // offer starts a fresh transport that gathers again. By the time gathering is complete the local
 // description carries a=end-of-candidates (RFC 8840 §4.2, the current WPT).
 import { describe, expect, it } from 'vitest';
-import { closedAfterEach, exchange, next } from '../helpers.js';
+import { closedAfterEach, exchange, gathered, next } from '../helpers.js';
 
 const pc = closedAfterEach();
-
-async function gathered(p: ReturnType<typeof pc>): Promise<void> {
-  while (p.iceGatheringState !== 'complete') await next(p, 'icegatheringstatechange');
-}
 
 describe('iceGatheringState', () => {
   it('is complete only once the local description says a=end-of-candidates', async () => {

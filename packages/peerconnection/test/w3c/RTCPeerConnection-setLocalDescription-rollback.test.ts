@@ -7,13 +7,9 @@
 // back only its own offer (the current WPT; 2021's allowed either).
 import { describe, expect, it } from 'vitest';
 import { MediaStreamTrack } from '../../src/index.js';
-import { closedAfterEach, exchange, next, record, rejection, tasks } from '../helpers.js';
+import { closedAfterEach, exchange, gathered, next, record, rejection, tasks } from '../helpers.js';
 
 const pc = closedAfterEach();
-
-async function gathered(p: ReturnType<typeof pc>): Promise<void> {
-  while (p.iceGatheringState !== 'complete') await next(p, 'icegatheringstatechange');
-}
 
 describe('rollback of the other side\'s offer', () => {
   it('setLocalDescription(rollback) in have-remote-offer and setRemoteDescription(rollback) in have-local-offer are InvalidStateError', async () => {

@@ -404,10 +404,10 @@ export class IceAgent {
       return undefined;
     }
     const sel = this.selected;
+    // The selected pair's source is the common case: no key is built for it.
+    if (sel && sameAddress(sel.remote, source)) return data;
     const key = remoteKey(this.baseBySocket.get(socketId)?.transport ?? 'udp', source);
-    if ((sel && sameAddress(sel.remote, source)) || this.remoteCandidates.has(key) || this.previous?.remoteKeys.has(key)) {
-      return data;
-    }
+    if (this.remoteCandidates.has(key) || this.previous?.remoteKeys.has(key)) return data;
     if (this.stats.droppedUnknownSource++ === 0) this.log.drops();
     return undefined;
   }

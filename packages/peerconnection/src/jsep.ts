@@ -88,7 +88,7 @@ function senderLines(t: RTCRtpTransceiver, cname: string, rtx: boolean): {
 /** a=msid lines (RFC 8830): one per stream the sender is associated with, `-` for none (W3C §5.2 setStreams). */
 function msids(t: RTCRtpTransceiver): Msid[] {
   const trackId = t.sender.track?.id ?? t.trackId;
-  return [...new Set(t.sender.streamIds.length === 0 ? ['-'] : t.sender.streamIds)].map((streamId) => ({ streamId, trackId }));
+  return t.sender.msidStreamIds.map((streamId) => ({ streamId, trackId }));
 }
 
 const hasRtx = (codecs: ReadonlyArray<{ name: string }>): boolean => codecs.some((c) => c.name.toLowerCase() === 'rtx');

@@ -152,8 +152,8 @@ export function negotiationNeeded(o: {
     if (dir === 'sendrecv' || dir === 'sendonly') {
       // The streams of the section's a=msid lines against the sender's, as sets (order and repeats do not count).
       const offered = new Set(section.msids.map((m) => m.streamId));
-      const wanted = new Set(t.sender.streamIds.length === 0 ? ['-'] : t.sender.streamIds);
-      if (offered.size !== wanted.size || [...wanted].some((id) => !offered.has(id))) return true;
+      const wanted = t.sender.msidStreamIds;
+      if (offered.size !== wanted.length || wanted.some((id) => !offered.has(id))) return true;
     }
     if (local.type === 'offer') {
       const remoteSection = o.currentRemote?.model.media.find((m) => m.mid === t.mid);

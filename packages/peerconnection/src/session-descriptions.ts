@@ -270,11 +270,18 @@ export class SessionDescriptions {
     if (type === 'answer') this.#discardUnused(model);
     this.setSignaling(next);
     for (const t of muted) this.ctx.tset.muteRemote(t);
-    // Every track joins its streams before the first `track` event (W3C §4.4.1.5: the events
-    // are fired once all sections are processed), so a stream already holds all its tracks.
+    this.#announce(tracks);
+    if (this.#signaling === 'stable') this.#stable(wasNeeded);
+  }
+
+  /**
+   * Remote tracks start (or rejoin streams): every track joins its streams before the first
+   * `track` event (W3C §4.4.1.5: the events are fired once all sections are processed), so a
+   * stream already holds all its tracks.
+   */
+  #announce(tracks: readonly RTCRtpTransceiver[]): void {
     const added = tracks.map((t) => ({ t, streams: this.ctx.tset.addRemote(t) }));
     for (const { t, streams } of added) this.ctx.track(t, streams);
-    if (this.#signaling === 'stable') this.#stable(wasNeeded);
   }
 
   /** An answer that rejects every section leaves no transport (RFC 8829 §5.10): ICE and DTLS go, gathering is `new`. */
@@ -327,8 +334,7 @@ export class SessionDescriptions {
     this.#pendingRemote = undefined;
     const wasNeeded = this.ctx.nn().value;
     this.setSignaling('stable');
-    const added = rejoined.map((t) => ({ t, streams: this.ctx.tset.addRemote(t) }));
-    for (const { t, streams } of added) this.ctx.track(t, streams);
+    this.#announce(rejoined);
     this.ctx.nn().afterStable(wasNeeded);
   }
 

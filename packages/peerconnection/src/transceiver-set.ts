@@ -48,7 +48,7 @@ export class TransceiverSet {
   remove(t: RTCRtpTransceiver): void {
     const i = this.list.indexOf(t);
     if (i >= 0) this.list.splice(i, 1);
-    for (const st of this.#remoteStreams.values()) st.removeTrackByAgent(t.receiver.track);
+    this.#leaveAllStreams(t);
     // Stopped as a negotiated rejection leaves it: no mid, currentDirection `stopped` (W3C §4.4.1.6).
     t.markStopped();
   }
@@ -71,7 +71,7 @@ export class TransceiverSet {
       }
       const previous = t.remoteStreamIds;
       t.remoteStreamIds = last.remoteStreamIds;
-      for (const id of previous) if (!last.remoteStreamIds.includes(id)) this.#remoteStreams.get(id)?.removeTrackByAgent(t.receiver.track);
+      this.#leaveStreams(t, previous);
       // Receiving again (the offer stopped it), or in a stream it had left.
       if (last.receptive && (!t.receptive || last.remoteStreamIds.some((id) => !previous.includes(id)))) rejoined.push(t);
     }
@@ -178,8 +178,13 @@ export class TransceiverSet {
     const previous = t.remoteStreamIds;
     if (!descriptionUsesMsid) t.remoteStreamIds = [(this.#defaultStreamId ??= randomUUID())];
     else t.remoteStreamIds = [...new Set(msidStreamIds(m).filter((id) => id !== '-'))];
-    for (const id of previous) if (!t.remoteStreamIds.includes(id)) this.#remoteStreams.get(id)?.removeTrackByAgent(t.receiver.track);
+    this.#leaveStreams(t, previous);
     return t.remoteStreamIds.some((id) => !previous.includes(id));
+  }
+
+  /** The receiver's track leaves those of `ids` its transceiver's remote streams no longer name (`removetrack`). */
+  #leaveStreams(t: RTCRtpTransceiver, ids: readonly string[]): void {
+    for (const id of ids) if (!t.remoteStreamIds.includes(id)) this.#remoteStreams.get(id)?.removeTrackByAgent(t.receiver.track);
   }
 
   /**
@@ -199,8 +204,13 @@ export class TransceiverSet {
   /** W3C "process the removal of a remote track": not receptive, out of its streams, muted. */
   muteRemote(t: RTCRtpTransceiver): void {
     t.receptive = false;
-    for (const st of this.#remoteStreams.values()) st.removeTrackByAgent(t.receiver.track);
+    this.#leaveAllStreams(t);
     t.receiver.track.setMuted(true);
+  }
+
+  /** The receiver's track leaves every remote stream (`removetrack` where it was in one). */
+  #leaveAllStreams(t: RTCRtpTransceiver): void {
+    for (const st of this.#remoteStreams.values()) st.removeTrackByAgent(t.receiver.track);
   }
 
   /** W3C "process the addition of a remote track": receptive, in its streams; gives the streams for the `track` event. */

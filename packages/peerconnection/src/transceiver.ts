@@ -86,6 +86,10 @@ export class RTCRtpSender {
   dtmfPlayout: DtmfPlayout | undefined;
   /** @internal Stream ids for a=msid. */
   streamIds: string[];
+  /** @internal The stream ids its a=msid lines name: each stream once, `-` for none (RFC 8830, W3C §5.2 setStreams). */
+  get msidStreamIds(): string[] {
+    return this.streamIds.length === 0 ? ['-'] : [...new Set(this.streamIds)];
+  }
   /** @internal SSRC for a=ssrc. */
   readonly ssrc: number;
   /** @internal SSRC of the RTX stream (RFC 4588), announced with a=ssrc-group:FID. */

@@ -221,14 +221,7 @@ export class TransportController {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const ice = this.ice;
-    try {
-      this.sctp?.close();
-    } finally {
-      this.dtls?.close();
-      // The ABORT and close_notify just handed to the sockets go out before they close.
-      if (ice !== undefined) setImmediate(() => ice.close());
-    }
+    shutDown(this);
   }
 
   /**
@@ -258,12 +251,7 @@ export class TransportController {
     this.remoteEnded = undefined;
     this.earlyDtls = [];
     this.dtlsIn = undefined;
-    try {
-      sctp?.close();
-    } finally {
-      dtls?.close();
-      if (ice !== undefined) setImmediate(() => ice.close());
-    }
+    shutDown({ ice, dtls, sctp });
   }
 
   private startIce(controlling: boolean): void {
@@ -555,6 +543,17 @@ export class TransportController {
     this.sctp = sctp;
     this.events.sctp(sctp);
     sctp.connect();
+  }
+}
+
+/** Closes SCTP (ABORT), DTLS (close_notify), then ICE in a later turn, so what the first two just handed to the sockets goes out. */
+function shutDown(parts: { ice: IceTransport | undefined; dtls: DtlsEndpoint | undefined; sctp: SctpTransport | undefined }): void {
+  const ice = parts.ice;
+  try {
+    parts.sctp?.close();
+  } finally {
+    parts.dtls?.close();
+    if (ice !== undefined) setImmediate(() => ice.close());
   }
 }
 
